@@ -1,0 +1,243 @@
+/**
+ * The model of `connector.yaml`: one Effect Schema from which the TypeScript types, the decoder used by
+ * the loader and the editor JSON Schema (`schemas/connector.schema.json`) are all derived.
+ */
+import { Duration, Schema } from "effect"
+
+const described = <S extends Schema.Annotable.All>(schema: S, description: string): S =>
+  schema.annotations({ description }) as S
+
+export const Identifier = Schema.String.pipe(
+  Schema.pattern(/^[a-z][a-z0-9_]*$/),
+  Schema.annotations({
+    identifier: "Identifier",
+    description: "a snake_case name: lower-case letters, digits and underscores, starting with a letter"
+  })
+)
+
+export const ScopeName = Schema.String.pipe(
+  Schema.pattern(/^[a-z][a-z_]*(\.[a-z][a-z_]*)*:[a-z][a-z_]*$/),
+  Schema.annotations({
+    identifier: "ScopeName",
+    description: "an OAuth scope such as member.basic:read"
+  })
+)
+
+const DurationString = Schema.String.pipe(
+  Schema.pattern(/^\d+(\.\d+)? (millis|seconds?|minutes?|hours?|days?|weeks?)$/),
+  Schema.annotations({
+    identifier: "Duration",
+    description: "a duration such as \"500 millis\", \"30 seconds\", \"24 hours\" or \"30 days\""
+  })
+)
+
+/** A duration written as "<number> <unit>" in the manifest, a `Duration` in the model. */
+export const DurationFromString = Schema.transform(DurationString, Schema.DurationFromSelf, {
+  strict: true,
+  decode: (text) => Duration.decode(text as Duration.DurationInput),
+  encode: (duration) => `${Duration.toMillis(duration)} millis`
+})
+
+export const HttpMethod = Schema.Literal("GET", "POST", "PUT", "PATCH", "DELETE")
+export type HttpMethod = typeof HttpMethod.Type
+
+/**
+ * Where the records are in a response: `$` the whole body is one record, `$[*]` the body is an array of
+ * records, `$.items` (or any dotted path) a field of the body holding an array or a single record.
+ */
+export const RecordSelector = Schema.String.pipe(
+  Schema.pattern(/^\$(\[\*\]|(\.[A-Za-z_][A-Za-z0-9_]*)+)?$/),
+  Schema.annotations({
+    identifier: "RecordSelector",
+    description: "$ (the body is one record), $[*] (the body is an array) or $.field.path"
+  })
+)
+
+const Scopes = Schema.Array(ScopeName)
+
+export const ScopeDefinition = Schema.Struct({
+  description: Schema.NonEmptyString,
+  includes: Schema.optional(described(Scopes, "scopes this scope grants as well"))
+})
+export type ScopeDefinition = typeof ScopeDefinition.Type
+
+export const Preset = Schema.Struct({
+  title: Schema.NonEmptyString,
+  description: Schema.NonEmptyString,
+  scopes: Schema.NonEmptyArray(ScopeName),
+  default: Schema.optionalWith(Schema.Boolean, { default: () => false })
+})
+export type Preset = typeof Preset.Type
+
+export const Auth = Schema.Struct({
+  type: Schema.Literal("oauth2_authorization_code"),
+  authorize_url: described(Schema.String, "where users grant access; overridable in the connection config"),
+  token_url: described(Schema.String, "absolute, or a path resolved against the requester's base_url"),
+  revoke_url: described(Schema.String, "absolute, or a path resolved against the requester's base_url"),
+  client_authentication: described(
+    Schema.Literal("request_body", "basic"),
+    "how the client id and secret are sent to the token and revoke URLs"
+  ),
+  access_token_lifetime: DurationFromString,
+  refresh_token_lifetime: DurationFromString,
+  refresh_ahead: described(DurationFromString, "refresh this long before the access token expires"),
+  idle_warning_after: described(DurationFromString, "report a connection idle for longer than this"),
+  scope_separator: Schema.String,
+  redirect_uris: described(
+    Schema.Record({ key: Identifier, value: Schema.String }),
+    "named redirect-URI templates; {placeholders} are filled in by the user"
+  )
+})
+export type Auth = typeof Auth.Type
+
+export const Requester = Schema.Struct({
+  base_url: Schema.String,
+  timeout: DurationFromString,
+  headers: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { default: () => ({}) })
+})
+export type Requester = typeof Requester.Type
+
+export const RetryCondition = Schema.Literal("rate_limited", "server_error", "transport", "timeout")
+export type RetryCondition = typeof RetryCondition.Type
+
+export const RetryPolicy = Schema.Struct({
+  max_attempts: Schema.Int.pipe(Schema.between(1, 20)),
+  base_delay: DurationFromString,
+  max_delay: DurationFromString,
+  max_total_wait: DurationFromString,
+  jitter: Schema.Boolean,
+  retry_on: Schema.NonEmptyArray(RetryCondition),
+  respect_retry_after: Schema.Boolean
+})
+export type RetryPolicy = typeof RetryPolicy.Type
+
+export const CursorPaginator = Schema.Struct({
+  type: Schema.Literal("cursor"),
+  cursor_param: Schema.NonEmptyString,
+  limit_param: Schema.NonEmptyString,
+  page_size: Schema.Int.pipe(Schema.between(1, 100)),
+  records: RecordSelector,
+  next_cursor: RecordSelector,
+  max_pages: described(Schema.Int.pipe(Schema.positive()), "a read stops with an error beyond this many pages")
+})
+export type CursorPaginator = typeof CursorPaginator.Type
+
+export const Concurrency = Schema.Struct({
+  streams: described(Schema.Int.pipe(Schema.between(1, 64)), "independent streams read at once"),
+  substreams: described(Schema.Int.pipe(Schema.between(1, 64)), "child requests in flight per parent stream")
+})
+
+export const EndpointDefaults = Schema.Struct({
+  method: HttpMethod,
+  primary_key: Schema.NonEmptyArray(Schema.NonEmptyString)
+})
+
+export const Defaults = Schema.Struct({
+  requester: Requester,
+  retry: RetryPolicy,
+  paginators: Schema.Record({ key: Identifier, value: CursorPaginator }),
+  concurrency: Concurrency,
+  endpoint: EndpointDefaults
+})
+export type Defaults = typeof Defaults.Type
+
+export const Incremental = Schema.Struct({
+  cursor_field: described(Schema.NonEmptyString, "record field whose value only grows"),
+  request_param: described(Schema.NonEmptyString, "query parameter that filters by it (records at or after the value)")
+})
+
+export const ParentLink = Schema.Struct({
+  stream: described(Identifier, "the parent stream"),
+  field: described(Schema.NonEmptyString, "the parent record field passed down"),
+  param: described(Schema.NonEmptyString, "the path parameter it fills; child records carry it under this name")
+})
+export type ParentLink = typeof ParentLink.Type
+
+export const DateWindows = Schema.Struct({
+  start_param: Schema.NonEmptyString,
+  end_param: Schema.NonEmptyString,
+  step: described(DurationFromString, "size of each window; the API requires a bounded range")
+})
+
+export const AsyncReport = Schema.Struct({
+  create: described(Identifier, "endpoint that starts the report"),
+  id_field: described(Schema.NonEmptyString, "field of the create response holding the report id"),
+  param: described(Schema.NonEmptyString, "path parameter of this endpoint that takes the report id"),
+  status_field: Schema.NonEmptyString,
+  ready: Schema.NonEmptyString,
+  failed: Schema.NonEmptyString,
+  poll_interval: DurationFromString,
+  poll_max_interval: DurationFromString,
+  timeout: DurationFromString
+})
+export type AsyncReport = typeof AsyncReport.Type
+
+export const DerivedStream = Schema.Struct({
+  records: RecordSelector,
+  scopes: described(Scopes, "scopes needed beyond the endpoint's own"),
+  docs: Schema.NonEmptyString,
+  primary_key: Schema.optional(Schema.NonEmptyArray(Schema.NonEmptyString))
+})
+export type DerivedStream = typeof DerivedStream.Type
+
+export const Endpoint = Schema.Struct({
+  method: Schema.optional(described(HttpMethod, "defaults to defaults.endpoint.method")),
+  path: Schema.String.pipe(Schema.pattern(/^\//)),
+  scopes: Scopes,
+  docs: described(Schema.NonEmptyString, "reference documentation: absolute URL or a fragment of connector.docs_url"),
+  stream: Schema.optional(described(Identifier, "expose the endpoint's records as this stream")),
+  paginator: Schema.optional(described(Identifier, "a paginator of defaults.paginators")),
+  records: Schema.optional(described(RecordSelector, "defaults to the paginator's selector, or $")),
+  primary_key: Schema.optional(Schema.NonEmptyArray(Schema.NonEmptyString)),
+  incremental: Schema.optional(Incremental),
+  parent: Schema.optional(ParentLink),
+  windows: Schema.optional(DateWindows),
+  report: Schema.optional(AsyncReport),
+  derive: Schema.optional(
+    described(Schema.Record({ key: Identifier, value: DerivedStream }), "streams selected out of this endpoint's records")
+  )
+})
+export type Endpoint = typeof Endpoint.Type
+
+export const Action = Schema.Struct({
+  endpoint: Schema.optional(described(Identifier, "defaults to the endpoint with the action's id")),
+  scopes: Scopes,
+  description: Schema.optional(Schema.NonEmptyString)
+})
+export type Action = typeof Action.Type
+
+export const Healthcheck = Schema.Struct({
+  name: Schema.NonEmptyString,
+  stream: Identifier,
+  scopes: Schema.NonEmptyArray(ScopeName)
+})
+export type Healthcheck = typeof Healthcheck.Type
+
+export const Manifest = Schema.Struct({
+  version: Schema.Literal(1),
+  connector: Schema.Struct({
+    name: Identifier,
+    title: Schema.NonEmptyString,
+    description: Schema.NonEmptyString,
+    docs_url: Schema.NonEmptyString,
+    spec: described(Schema.NonEmptyString, "the OpenAPI description, relative to this file")
+  }),
+  auth: Auth,
+  scopes: Schema.Record({ key: ScopeName, value: ScopeDefinition }),
+  presets: Schema.Record({ key: Identifier, value: Preset }),
+  defaults: Defaults,
+  endpoints: Schema.Record({ key: Identifier, value: Endpoint }),
+  field_scopes: described(
+    Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: ScopeName }) }),
+    "per record schema of the spec: fields returned only when a scope beyond the endpoint's is granted"
+  ),
+  actions: Schema.Record({ key: Identifier, value: Action }),
+  healthchecks: Schema.Array(Healthcheck),
+  excluded_operations: Schema.optionalWith(
+    described(Schema.Record({ key: Schema.String, value: Schema.NonEmptyString }), "spec operationId → why the connector does not use it"),
+    { default: () => ({}) }
+  )
+}).annotations({ identifier: "ConnectorManifest", title: "justworks-connector manifest" })
+
+export type Manifest = typeof Manifest.Type
+export type ManifestInput = typeof Manifest.Encoded

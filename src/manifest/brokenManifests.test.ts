@@ -1,0 +1,233 @@
+/**
+ * Each case breaks the real connector.yaml in one way and asserts where (line:column, document path) and
+ * why (reason, message) the loader rejects it. The expected position is found independently, by searching
+ * the broken text for the snippet the error must point at.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import type { ManifestErrorReason } from "./ManifestError.js"
+import { parseManifest } from "./loadManifest.js"
+import { loadSpec, manifestText } from "./testing.js"
+
+const original = manifestText()
+const spec = loadSpec()
+
+interface Case {
+  readonly name: string
+  /** [find, replace] pairs applied to the original text; each `find` must occur */
+  readonly edits: ReadonlyArray<readonly [string, string]>
+  readonly reason: ManifestErrorReason
+  readonly path: string
+  readonly message: RegExp
+  /** the text the reported line:column must point at (first occurrence after `after`, if given) */
+  readonly at: string
+  readonly after?: string
+}
+
+const cases: ReadonlyArray<Case> = [
+  {
+    name: "YAML syntax error",
+    edits: [["get_company: { scopes: [company.basic:read] }", "get_company: { scopes: [company.basic:read }"]],
+    reason: "Syntax", path: "", message: /flow|expected|missing/i,
+    at: "}", after: "get_company: { scopes: [company.basic:read "
+  },
+  {
+    name: "duplicate key",
+    edits: [["    path: /v1/company/bank-account\n", "    path: /v1/company/bank-account\n    path: /v1/company/bank\n"]],
+    reason: "Syntax", path: "", message: /unique/i, at: "path: /v1/company/bank\n"
+  },
+  {
+    name: "wrong type",
+    edits: [["page_size: 100", "page_size: lots"]],
+    reason: "Shape", path: "defaults.paginators.cursor.page_size", message: /Expected.*number|integer|lots/i, at: "lots"
+  },
+  {
+    name: "page size over the API's maximum",
+    edits: [["page_size: 100", "page_size: 500"]],
+    reason: "Shape", path: "defaults.paginators.cursor.page_size", message: /between 1 and 100/, at: "500\n"
+  },
+  {
+    name: "misspelt key",
+    edits: [["    stream: deductions\n    paginator: cursor", "    stream: deductions\n    pagintor: cursor"]],
+    reason: "Shape", path: "endpoints.list_deductions.pagintor", message: /unknown key "pagintor"/, at: "pagintor"
+  },
+  {
+    name: "missing required field",
+    edits: [['    docs: "#tag/Members/operation/get_member"\n', ""]],
+    reason: "Shape", path: "endpoints.get_member.docs", message: /is missing/, at: "get_member:\n", after: "endpoints:"
+  },
+  {
+    name: "unknown HTTP method",
+    edits: [["    method: PATCH\n", "    method: FETCH\n"]],
+    reason: "Shape", path: "endpoints.cancel_deductions.method", message: /"PATCH"/, at: "FETCH"
+  },
+  {
+    name: "malformed scope name",
+    edits: [["scopes: [member.employment:read]\n", "scopes: [Member Employment]\n"]],
+    reason: "Shape", path: "presets.employment_data.scopes[0]", message: /OAuth scope/, at: "Member Employment"
+  },
+  {
+    name: "malformed duration",
+    edits: [["timeout: 30 seconds", "timeout: 30 secs"]],
+    reason: "Shape", path: "defaults.requester.timeout", message: /duration|pattern/i, at: "30 secs"
+  },
+  {
+    name: "unknown scope on an endpoint",
+    edits: [["    scopes: [member.basic:read]\n    docs: \"#tag/Members/operation/list_members\"", "    scopes: [member.basic:reed]\n    docs: \"#tag/Members/operation/list_members\""]],
+    reason: "Reference", path: "endpoints.list_members.scopes[0]", message: /unknown scope "member.basic:reed"/, at: "member.basic:reed"
+  },
+  {
+    name: "unknown parent stream",
+    edits: [["parent: { stream: payrolls, field: id, param: payroll_id }\n  list_payroll_paystubs", "parent: { stream: payroll, field: id, param: payroll_id }\n  list_payroll_paystubs"]],
+    reason: "Reference", path: "endpoints.list_payroll_fees.parent.stream", message: /unknown parent stream "payroll"/, at: "payroll,"
+  },
+  {
+    name: "parent parameter not in the path",
+    edits: [["parent: { stream: paystubs, field: id, param: paystub_id }", "parent: { stream: paystubs, field: id, param: stub_id }"]],
+    reason: "Reference", path: "endpoints.get_paystub.parent.param", message: /"stub_id" is not a parameter of the path/, at: "stub_id }"
+  },
+  {
+    name: "path parameter nobody fills",
+    edits: [["    stream: paystub_details\n    parent: { stream: paystubs, field: id, param: paystub_id }\n", "    stream: paystub_details\n"]],
+    reason: "Reference", path: "endpoints.get_paystub.path", message: /no value for path parameter \{paystub_id\}/, at: "/v1/paystubs/{paystub_id}"
+  },
+  {
+    name: "parent streams in a cycle",
+    edits: [["parent: { stream: paystubs, field: id, param: paystub_id }", "parent: { stream: paystub_details, field: id, param: paystub_id }"]],
+    reason: "Reference", path: "endpoints.get_paystub.parent.stream", message: /cycle: paystub_details → paystub_details/, at: "paystub_details,"
+  },
+  {
+    name: "scope implication cycle",
+    edits: [['company.basic:read: { description: "The company\'s identity: name and id." }', 'company.basic:read:\n    description: "The company\'s identity: name and id."\n    includes: [company.detail:read]']],
+    reason: "Reference", path: 'scopes["company.basic:read"].includes', message: /cycle: company.basic:read → company.detail:read → company.basic:read/, at: "[company.detail:read]"
+  },
+  {
+    name: "implication of an undeclared scope",
+    edits: [["includes: [deductions:read]", "includes: [deduction:read]"]],
+    reason: "Reference", path: 'scopes["deductions:write"].includes[0]', message: /unknown scope "deduction:read"/, at: "deduction:read"
+  },
+  {
+    name: "scope the API does not have",
+    edits: [["  time_off:read: {", "  payroll:write: { description: Run payroll. }\n  time_off:read: {"]],
+    reason: "Spec", path: 'scopes["payroll:write"]', message: /not a scope of the OpenAPI security scheme/, at: "payroll:write"
+  },
+  {
+    name: "preset with an unknown scope",
+    edits: [["scopes: [member.pay:read]\n", "scopes: [member.salary:read]\n"]],
+    reason: "Reference", path: "presets.compensation.scopes[0]", message: /unknown scope "member.salary:read"/, at: "member.salary:read"
+  },
+  {
+    name: "endpoint missing from the spec",
+    edits: [["    path: /v1/deduction-types\n", "    path: /v1/deduction-kinds\n"]],
+    reason: "Spec", path: "endpoints.list_deduction_types.path", message: /GET \/v1\/deduction-kinds is not an operation/, at: "/v1/deduction-kinds"
+  },
+  {
+    name: "spec operation unaccounted for",
+    edits: [
+      ["  get_member_tax_id:\n    path: /v1/members/{member_id}/tax-id\n    scopes: [member.tax_id:read]\n    docs: \"#tag/Members/operation/get_member_tax_id\"\n", ""],
+      ["  get_member_tax_id: { scopes: [member.tax_id:read] }\n", ""]
+    ],
+    reason: "Spec", path: "endpoints", message: /GET \/v1\/members\/\{member_id\}\/tax-id \(get_member_tax_id\).*has no endpoint/, at: "endpoints:\n"
+  },
+  {
+    name: "endpoint not named after its operationId",
+    edits: [["  get_company_business_info:\n    path", "  company_business_info:\n    path"], ["  get_company_business_info: {", "  company_business_info: {"]],
+    reason: "Spec", path: "endpoints.company_business_info", message: /operationId .* is "get_company_business_info"/, at: "company_business_info:\n    path"
+  },
+  {
+    name: "endpoint scopes disagree with the spec",
+    edits: [["    path: /v1/company/bank-account\n    scopes: [company.bank_account:read]", "    path: /v1/company/bank-account\n    scopes: [company.detail:read]"]],
+    reason: "Spec", path: "endpoints.get_company_bank_account.scopes", message: /differ from the operation's security.*company.bank_account:read/, at: "[company.detail:read]", after: "/v1/company/bank-account"
+  },
+  {
+    name: "incremental parameter the operation does not take",
+    edits: [["request_param: updated_at_gte", "request_param: updated_since"]],
+    reason: "Spec", path: "endpoints.list_members.incremental.request_param", message: /query parameter "updated_since" is not declared for GET \/v1\/members/, at: "updated_since"
+  },
+  {
+    name: "unknown paginator",
+    edits: [["    stream: deduction_types\n    paginator: cursor", "    stream: deduction_types\n    paginator: offset"]],
+    reason: "Reference", path: "endpoints.list_deduction_types.paginator", message: /unknown paginator "offset"/, at: "offset"
+  },
+  {
+    name: "duplicate stream name",
+    edits: [["    stream: deductions\n", "    stream: members\n"]],
+    reason: "Reference", path: "endpoints.list_deductions.stream", message: /duplicate stream name "members" \(already declared at endpoints.list_members.stream\)/, at: "members\n    paginator: cursor\n  create"
+  },
+  {
+    name: "stream options on an endpoint that is not a stream",
+    edits: [["    docs: \"#tag/Members/operation/get_member\"\n", "    docs: \"#tag/Members/operation/get_member\"\n    paginator: cursor\n"]],
+    reason: "Shape", path: "endpoints.get_member.paginator", message: /only applies to an endpoint with a "stream" name/, at: "paginator: cursor\n  list_member_custom"
+  },
+  {
+    name: "field scope on a field the record does not have",
+    edits: [["    date_of_birth: member.dob:read", "    date_of_brith: member.dob:read"]],
+    reason: "Spec", path: "field_scopes.Member.date_of_brith", message: /"date_of_brith" is not a property of Member/, at: "date_of_brith"
+  },
+  {
+    name: "action calling an unknown endpoint",
+    edits: [["  get_company: { scopes: [company.basic:read] }", "  get_company_info: { scopes: [company.basic:read] }"]],
+    reason: "Reference", path: "actions.get_company_info", message: /unknown endpoint "get_company_info"/, at: "get_company_info"
+  },
+  {
+    name: "action whose scopes do not cover its endpoint",
+    edits: [["list_company_jurisdictions: { scopes: [company.detail:read, member.detail:read] }", "list_company_jurisdictions: { scopes: [company.detail:read] }"]],
+    reason: "Coverage", path: "actions.list_company_jurisdictions.scopes", message: /do not cover endpoint "list_company_jurisdictions", which needs \[company.detail:read, member.detail:read\]/, at: "[company.detail:read] }", after: "list_company_jurisdictions: {"
+  },
+  {
+    name: "healthcheck whose scopes do not cover its stream",
+    edits: [["{ name: List Company Departments, stream: departments, scopes: [company.detail:read] }", "{ name: List Company Departments, stream: departments, scopes: [company.basic:read] }"]],
+    reason: "Coverage", path: "healthchecks[2].scopes", message: /do not cover stream "departments"/, at: "[company.basic:read] }", after: "List Company Departments"
+  },
+  {
+    name: "healthcheck on an unknown stream",
+    edits: [["stream: time_off_policies, scopes", "stream: time_off_policy, scopes"]],
+    reason: "Reference", path: "healthchecks[3].stream", message: /unknown stream "time_off_policy"/, at: "time_off_policy,"
+  },
+  {
+    name: "excluded operation that does not exist",
+    edits: [["healthchecks:\n", "excluded_operations:\n  delete_member: not offered by the API\n\nhealthchecks:\n"]],
+    reason: "Spec", path: "excluded_operations.delete_member", message: /"delete_member" is not an operationId/, at: "delete_member"
+  },
+  {
+    name: "excluded operation that is used",
+    edits: [["healthchecks:\n", "excluded_operations:\n  get_member: read through list_members instead\n\nhealthchecks:\n"]],
+    reason: "Spec", path: "excluded_operations.get_member", message: /"get_member" is excluded but used at endpoints.get_member/, at: "get_member: read through"
+  },
+  {
+    name: "document that is not a mapping",
+    edits: [[original, "- just\n- a list\n"]],
+    reason: "Shape", path: "", message: /expected a mapping/, at: "- just"
+  }
+]
+
+const position = (text: string, snippet: string, after?: string) => {
+  const from = after === undefined ? 0 : text.indexOf(after)
+  const index = text.indexOf(snippet, from)
+  if (from < 0 || index < 0) throw new Error(`test setup: "${snippet}" not found in the broken manifest`)
+  const before = text.slice(0, index).split("\n")
+  return { line: before.length, column: before[before.length - 1]!.length + 1 }
+}
+
+describe("broken manifests are rejected with location and reason", () => {
+  it("covers at least 20 distinct breakages", () => {
+    expect(new Set(cases.map((c) => c.name)).size).toBeGreaterThanOrEqual(20)
+  })
+
+  for (const c of cases) {
+    it(c.name, () =>
+      Effect.gen(function*() {
+        const text = c.edits.reduce((acc, [find, replace]) => {
+          if (!acc.includes(find)) throw new Error(`test setup: "${find}" not found in connector.yaml`)
+          return acc.replace(find, replace)
+        }, original)
+        const error = yield* Effect.flip(parseManifest("connector.yaml", text, spec))
+        const problem = error.problems.find((p) => p.path === c.path && c.message.test(p.message))
+        expect(problem, `expected a problem at ${c.path} matching ${c.message}; got:\n${error.message}`).toBeDefined()
+        expect(problem!.reason).toBe(c.reason)
+        expect({ line: problem!.line, column: problem!.column }).toEqual(position(text, c.at, c.after))
+        const where = `connector.yaml:${problem!.line}:${problem!.column}`
+        expect(error.message).toContain(where)
+      }).pipe(Effect.runPromise))
+  }
+})

@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "@effect/vitest"
+import { Ajv2019 } from "ajv/dist/2019.js"
+import * as YAML from "yaml"
+import { connectorJsonSchema, connectorJsonSchemaFile } from "./connectorJsonSchema.js"
+import { manifestText, projectFile } from "./testing.js"
+
+describe("schemas/connector.schema.json", () => {
+  const checkedIn = readFileSync(projectFile(connectorJsonSchemaFile), "utf8")
+
+  it("is what the Manifest schema generates (run `npm run gen:schema` after changing it)", () => {
+    expect(checkedIn).toBe(connectorJsonSchema())
+  })
+
+  it("is named by the modeline of connector.yaml, so editors validate and complete it", () => {
+    expect(manifestText().split("\n")[0]).toBe("# yaml-language-server: $schema=./schemas/connector.schema.json")
+  })
+
+  it("accepts connector.yaml and rejects a misspelt key, as an editor would", () => {
+    const ajv = new Ajv2019({ allErrors: true, strict: false })
+    const validate = ajv.compile(JSON.parse(checkedIn))
+    const manifest = YAML.parse(manifestText())
+    expect(validate(manifest), JSON.stringify(validate.errors)).toBe(true)
+    manifest.defaults.retry.max_atempts = 3
+    expect(validate(manifest)).toBe(false)
+    expect(JSON.stringify(validate.errors)).toContain("max_atempts")
+  })
+})
