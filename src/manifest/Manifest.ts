@@ -188,7 +188,9 @@ export const Endpoint = Schema.Struct({
   stream: Schema.optional(described(Identifier, "expose the endpoint's records as this stream")),
   paginator: Schema.optional(described(Identifier, "a paginator of defaults.paginators")),
   records: Schema.optional(described(RecordSelector, "defaults to the paginator's selector, or $")),
-  primary_key: Schema.optional(Schema.NonEmptyArray(Schema.NonEmptyString)),
+  primary_key: Schema.optional(
+    described(Schema.Array(Schema.NonEmptyString), "fields identifying a record; [] for a stream of one record")
+  ),
   incremental: Schema.optional(Incremental),
   parent: Schema.optional(ParentLink),
   windows: Schema.optional(DateWindows),

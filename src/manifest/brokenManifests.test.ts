@@ -83,17 +83,17 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "parent parameter not in the path",
-    edits: [["parent: { stream: paystubs, field: id, param: paystub_id }", "parent: { stream: paystubs, field: id, param: stub_id }"]],
+    edits: [["parent: { stream: paystubs, field: paystub_id, param: paystub_id }", "parent: { stream: paystubs, field: id, param: stub_id }"]],
     reason: "Reference", path: "endpoints.get_paystub.parent.param", message: /"stub_id" is not a parameter of the path/, at: "stub_id }"
   },
   {
     name: "path parameter nobody fills",
-    edits: [["    stream: paystub_details\n    parent: { stream: paystubs, field: id, param: paystub_id }\n", "    stream: paystub_details\n"]],
+    edits: [["    stream: paystub_details\n    parent: { stream: paystubs, field: paystub_id, param: paystub_id }\n", "    stream: paystub_details\n"]],
     reason: "Reference", path: "endpoints.get_paystub.path", message: /no value for path parameter \{paystub_id\}/, at: "/v1/paystubs/{paystub_id}"
   },
   {
     name: "parent streams in a cycle",
-    edits: [["parent: { stream: paystubs, field: id, param: paystub_id }", "parent: { stream: paystub_details, field: id, param: paystub_id }"]],
+    edits: [["parent: { stream: paystubs, field: paystub_id, param: paystub_id }", "parent: { stream: paystub_details, field: id, param: paystub_id }"]],
     reason: "Reference", path: "endpoints.get_paystub.parent.stream", message: /cycle: paystub_details → paystub_details/, at: "paystub_details,"
   },
   {

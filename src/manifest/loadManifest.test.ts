@@ -109,7 +109,7 @@ describe("connector.yaml", () => {
       member_custom_field_values: "members.id → {member_id}",
       payroll_fees: "payrolls.id → {payroll_id}",
       paystubs: "payrolls.id → {payroll_id}",
-      paystub_details: "paystubs.id → {paystub_id}"
+      paystub_details: "paystubs.paystub_id → {paystub_id}"
     })
   })
 
