@@ -1,0 +1,198 @@
+/**
+ * The embedded default token store: one SQLite file, records encrypted at rest.
+ *
+ * Tables (created if missing):
+ * - `meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`: `format` (`1`) and `key_check`, the constant
+ *   {@link keyCheckPlaintext} encrypted with the store's key when the store was created. Opening the store
+ *   decrypts it: with a different key this fails with reason `WrongKey` before anything else is read.
+ * - `connections (connection_id TEXT PRIMARY KEY, payload TEXT NOT NULL, updated_at TEXT NOT NULL)`: `payload`
+ *   is the whole record (`Schema.encode(StoredConnection)` as JSON) encrypted by the {@link TokenCipher};
+ *   only the connection id and the ISO time of the last write are in clear.
+ *
+ * A `put` is one upsert statement, so access and refresh token are replaced together atomically (a crash
+ * mid-write leaves the previous complete record).
+ */
+import { mkdirSync } from "node:fs"
+import { dirname } from "node:path"
+import { SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { SqliteClient } from "@effect/sql-sqlite-node"
+import { Clock, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import type { Redacted } from "effect"
+import { StoredConnection } from "./StoredConnection.js"
+import { TokenCipher } from "./TokenCipher.js"
+import { TokenStore } from "./TokenStore.js"
+import { TokenStoreError } from "./TokenStoreError.js"
+
+/** The known constant whose encryption, kept in `meta.key_check`, tells whether the key is the store's. */
+export const keyCheckPlaintext = "justworks-connector token store key check v1"
+
+const FORMAT = "1"
+
+const causeText = (cause: unknown): string => {
+  const inner = (cause as { readonly cause?: unknown } | undefined)?.cause
+  if (inner instanceof Error) return inner.message
+  if (cause instanceof Error) return cause.message
+  return String(cause)
+}
+
+const unavailable = (location: string, doing: string) => (cause: unknown) =>
+  new TokenStoreError({
+    reason: "Unavailable",
+    message: `could not ${doing} ${location}: ${causeText(cause)}`,
+    cause
+  })
+
+/** The paths (never the values) of a parse error's issues. */
+const issuePaths = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .map((issue) => (issue.path.length === 0 ? "(record)" : issue.path.join(".")))
+    .join(", ")
+
+const decodeRecord = Schema.decodeUnknown(StoredConnection)
+const encodeRecord = Schema.encode(StoredConnection)
+
+/** A token store in the database of the `SqlClient` (SQLite), encrypting with the `TokenCipher`. */
+export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.SqlClient | TokenCipher> = Effect.gen(
+  function* () {
+    const sql = yield* SqlClient.SqlClient
+    const cipher = yield* TokenCipher
+
+    const databases = yield* Effect.orElseSucceed(
+      sql<{ readonly name: string; readonly file: string }>`PRAGMA database_list`,
+      () => []
+    )
+    const file = databases.find((d) => d.name === "main")?.file ?? ""
+    const location = file === "" ? "the in-memory token store" : `the token store at ${file}`
+
+    const meta = yield* Effect.gen(function* () {
+      yield* sql`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`
+      yield* sql`CREATE TABLE IF NOT EXISTS connections (
+        connection_id TEXT PRIMARY KEY,
+        payload TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`
+      yield* sql`INSERT INTO meta (key, value)
+        VALUES ('format', ${FORMAT}), ('key_check', ${cipher.encrypt(keyCheckPlaintext)})
+        ON CONFLICT (key) DO NOTHING`
+      const rows = yield* sql<{ readonly key: string; readonly value: string }>`SELECT key, value FROM meta`
+      return new Map(rows.map((r) => [r.key, r.value]))
+    }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, "open")))
+
+    const format = meta.get("format")
+    if (format !== FORMAT) {
+      return yield* new TokenStoreError({
+        reason: "Unavailable",
+        message: `${location} has format ${format ?? "(none)"}, this version reads format ${FORMAT}: upgrade justworks-connector, or delete the file to start over`
+      })
+    }
+    const keyCheck = yield* cipher.decrypt(meta.get("key_check") ?? "").pipe(
+      Effect.mapError(() =>
+        new TokenStoreError({
+          reason: "WrongKey",
+          message: `${location} was written with a different encryption key: set JUSTWORKS_TOKEN_KEY to the key it was created with, or delete the file to start over`
+        })
+      )
+    )
+    if (keyCheck !== keyCheckPlaintext) {
+      return yield* new TokenStoreError({
+        reason: "Corrupt",
+        message: `${location} has a damaged key check value: delete the file to start over`
+      })
+    }
+
+    const corrupt = (connectionId: string, detail: string) =>
+      new TokenStoreError({
+        reason: "Corrupt",
+        message: `the record of connection "${connectionId}" in ${location} ${detail}: remove the connection and connect it again`
+      })
+
+    const failed = (doing: string) => (error: SqlError) => unavailable(location, doing)(error)
+
+    const get = (connectionId: string): Effect.Effect<Option.Option<StoredConnection>, TokenStoreError> =>
+      Effect.gen(function* () {
+        const rows = yield* sql<{ readonly payload: string }>`
+          SELECT payload FROM connections WHERE connection_id = ${connectionId}`.pipe(
+          Effect.mapError(failed(`read connection "${connectionId}" from`))
+        )
+        const row = rows[0]
+        if (row === undefined) return Option.none()
+        const json = yield* cipher.decrypt(row.payload).pipe(
+          Effect.mapError(() => corrupt(connectionId, "could not be decrypted (it was modified or damaged)"))
+        )
+        const parsed = yield* Effect.try({
+          try: () => JSON.parse(json) as unknown,
+          catch: () => corrupt(connectionId, "is not valid JSON")
+        })
+        const record = yield* decodeRecord(parsed).pipe(
+          Effect.mapError((e) => corrupt(connectionId, `has invalid fields (${issuePaths(e)})`))
+        )
+        if (record.connectionId !== connectionId) {
+          return yield* corrupt(connectionId, "belongs to another connection")
+        }
+        return Option.some(record)
+      })
+
+    const put = (connection: StoredConnection): Effect.Effect<void, TokenStoreError> =>
+      Effect.gen(function* () {
+        const id = connection.connectionId
+        const encoded = yield* encodeRecord(connection).pipe(
+          Effect.mapError((e) =>
+            new TokenStoreError({
+              reason: "Corrupt",
+              message: `the record of connection "${id}" cannot be stored, it has invalid fields (${issuePaths(e)})`
+            })
+          )
+        )
+        const payload = cipher.encrypt(JSON.stringify(encoded))
+        const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+        yield* sql`INSERT INTO connections (connection_id, payload, updated_at) VALUES (${id}, ${payload}, ${now})
+          ON CONFLICT (connection_id) DO UPDATE SET payload = excluded.payload, updated_at = excluded.updated_at`.pipe(
+          Effect.mapError(failed(`write connection "${id}" to`))
+        )
+      })
+
+    const remove = (connectionId: string): Effect.Effect<void, TokenStoreError> =>
+      sql`DELETE FROM connections WHERE connection_id = ${connectionId}`.pipe(
+        Effect.asVoid,
+        Effect.mapError(failed(`remove connection "${connectionId}" from`))
+      )
+
+    const list = (): Effect.Effect<ReadonlyArray<string>, TokenStoreError> =>
+      sql<{ readonly connection_id: string }>`SELECT connection_id FROM connections ORDER BY connection_id`.pipe(
+        Effect.map((rows) => rows.map((r) => r.connection_id)),
+        Effect.mapError(failed("list the connections of"))
+      )
+
+    return TokenStore.of({ get, put, remove, list })
+  }
+)
+
+/** The token store in the `SqlClient`'s database; fails with reason `WrongKey` if the cipher's key is not the store's. */
+export const layer: Layer.Layer<TokenStore, TokenStoreError, SqlClient.SqlClient | TokenCipher> = Layer.effect(
+  TokenStore,
+  make
+)
+
+/**
+ * A SQLite client (WAL mode) for the file at `path`, creating missing parent directories (mode 0700);
+ * failures to open the file are errors with reason `Unavailable`.
+ */
+export const layerSqliteFile = (path: string): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, TokenStoreError> =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      const location = `the token store at ${path}`
+      yield* Effect.try({
+        try: () => mkdirSync(dirname(path), { recursive: true, mode: 0o700 }),
+        catch: unavailable(location, "create the directory of")
+      })
+      return yield* Layer.build(SqliteClient.layer({ filename: path })).pipe(
+        Effect.catchAllDefect((defect) => Effect.fail(unavailable(location, "open")(defect))),
+        Effect.mapError((e) => (e instanceof TokenStoreError ? e : unavailable(location, "open")(e)))
+      )
+    })
+  )
+
+/** The token store in the SQLite file at `path` (created if missing), encrypted with `key`. */
+export const layerFile = (path: string, key: Redacted.Redacted<string>): Layer.Layer<TokenStore, TokenStoreError> =>
+  layer.pipe(Layer.provide(TokenCipher.layer(key)), Layer.provide(layerSqliteFile(path)))

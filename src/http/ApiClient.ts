@@ -1,0 +1,173 @@
+/**
+ * The HTTP pipeline, built once for every endpoint: base URL, bearer token from the token provider, JSON,
+ * a per-request timeout, status classification into `ApiError`, one refresh-and-replay on 401, and the
+ * manifest's retry schedule.
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Clock, Context, Duration, Effect, Layer, type Redacted } from "effect"
+import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import type { Endpoint, Manifest } from "../manifest/Manifest.js"
+import { endpointMethod } from "../manifest/streams.js"
+import { presetsGranting } from "../scopes/ScopeAlgebra.js"
+import { ApiError } from "./ApiError.js"
+import { retrySchedule } from "./retrySchedule.js"
+
+export interface CallInput {
+  /** values of the path's `{parameters}` */
+  readonly path?: Readonly<Record<string, string>> | undefined
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+  readonly body?: unknown
+}
+
+export interface ApiSettings {
+  /** the API's base URL; defaults to the manifest's requester base_url */
+  readonly baseUrl?: string | undefined
+}
+
+export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiClient, {
+  /** call an endpoint of the manifest; resolves to the parsed JSON body (undefined when empty) */
+  readonly call: (endpointId: string, input?: CallInput) => Effect.Effect<unknown, ApiError | TokenError>
+}>() {
+  static make = (settings: ApiSettings = {}) =>
+    Effect.gen(function*() {
+      const { manifest } = yield* ConnectorManifest
+      const http = yield* HttpClient.HttpClient
+      const tokens = yield* TokenProvider
+      const requester = manifest.defaults.requester
+      const baseUrl = settings.baseUrl ?? requester.base_url
+      const schedule = retrySchedule(manifest.defaults.retry)
+      const client = http.pipe(
+        HttpClient.mapRequest((request) =>
+          HttpClientRequest.prependUrl(request, baseUrl).pipe(HttpClientRequest.setHeaders(requester.headers))
+        )
+      )
+
+      const call = (endpointId: string, input: CallInput = {}) => {
+        const endpoint = manifest.endpoints[endpointId]
+        if (endpoint === undefined) return Effect.dieMessage(`unknown endpoint "${endpointId}"`)
+        const method = endpointMethod(manifest, endpoint)
+        const label = `${method} ${endpoint.path}`
+        const fail = (reason: ApiError["reason"], detail: string, extra: Partial<ConstructorParameters<typeof ApiError>[0]> = {}) =>
+          new ApiError({ reason, endpoint: endpointId, request: label, detail, ...extra })
+
+        const path = fillPath(endpoint.path, input.path ?? {})
+        if (typeof path !== "string") return Effect.fail(fail("InvalidRequest", `no value for path parameter {${path.missing}}`))
+        let request = HttpClientRequest.make(method)(path).pipe(HttpClientRequest.acceptJson)
+        const query = Object.entries(input.query ?? {}).filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
+        if (query.length > 0) request = HttpClientRequest.setUrlParams(request, Object.fromEntries(query.map(([k, v]) => [k, String(v)])))
+        if (input.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, input.body)
+
+        const once = (token: Redacted.Redacted<string>) =>
+          client.execute(HttpClientRequest.bearerToken(request, token)).pipe(
+            Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
+            Effect.scoped,
+            Effect.mapError((e) => fail("Transport", e.message)),
+            Effect.timeoutFail({
+              duration: requester.timeout,
+              onTimeout: () => fail("Transport", `no response within ${Duration.format(requester.timeout)}`, { timedOut: true })
+            }),
+            Effect.flatMap(({ response, text }) => classify(manifest, endpoint, response.status, response.headers, text, fail))
+          )
+
+        const withReplay = Effect.flatMap(tokens.token, (token) =>
+          once(token).pipe(
+            Effect.catchIf(
+              (e) => e.reason === "Authentication",
+              () =>
+                tokens.invalidate(token).pipe(
+                  Effect.zipRight(tokens.token),
+                  Effect.flatMap(once),
+                  Effect.mapError((e) =>
+                    e.reason === "Authentication"
+                      ? fail("Authentication", "the API refused a freshly refreshed access token", { status: 401 })
+                      : e
+                  )
+                )
+            )
+          ))
+
+        return Effect.retry(withReplay, schedule)
+      }
+
+      return ApiClient.of({ call })
+    })
+
+  static layer = (settings: ApiSettings = {}) => Layer.effect(ApiClient, ApiClient.make(settings))
+}
+
+const fillPath = (template: string, values: Readonly<Record<string, string>>): string | { missing: string } => {
+  let missing: string | undefined
+  const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = values[name]
+    if (value === undefined) missing ??= name
+    return encodeURIComponent(value ?? "")
+  })
+  return missing === undefined ? path : { missing }
+}
+
+type Fail = (reason: ApiError["reason"], detail: string, extra?: Partial<ConstructorParameters<typeof ApiError>[0]>) => ApiError
+
+const errorDetail = (body: unknown, status: number): string => {
+  const error = (body as { error?: { message?: unknown; details?: unknown } } | undefined)?.error
+  if (error && typeof error.message === "string") {
+    const details = Array.isArray(error.details)
+      ? error.details.map((d: { field?: string; message?: string }) => `${d.field ?? "?"}: ${d.message ?? ""}`).join("; ")
+      : ""
+    return details === "" ? error.message : `${error.message} (${details})`
+  }
+  return `HTTP ${status}`
+}
+
+const parseRetryAfter = (value: string | undefined, now: number): Duration.Duration | undefined => {
+  if (value === undefined) return undefined
+  if (/^\d+$/.test(value.trim())) return Duration.seconds(Number(value.trim()))
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
+}
+
+const classify = (
+  manifest: Manifest,
+  endpoint: Endpoint,
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  text: string,
+  fail: Fail
+): Effect.Effect<unknown, ApiError, never> => {
+  let body: unknown = undefined
+  let parsed = true
+  if (text !== "") {
+    try {
+      body = JSON.parse(text)
+    } catch {
+      parsed = false
+    }
+  }
+  if (status >= 200 && status < 300) {
+    return parsed
+      ? Effect.succeed(body)
+      : Effect.fail(fail("Transport", `the response body is not valid JSON (${text.length} bytes; truncated?)`, { status }))
+  }
+  const detail = errorDetail(body, status)
+  if (status === 401) return Effect.fail(fail("Authentication", detail, { status }))
+  if (status === 403) return Effect.fail(missingScope(manifest, endpoint, body, status, detail, fail))
+  if (status === 404) return Effect.fail(fail("NotFound", detail, { status }))
+  if (status === 429) {
+    return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const retryAfter = parseRetryAfter(headers["retry-after"], now)
+      return Effect.fail(fail("RateLimited", detail, { status, ...(retryAfter ? { retryAfter } : {}) }))
+    })
+  }
+  if (status >= 500) return Effect.fail(fail("Server", detail, { status }))
+  return Effect.fail(fail("InvalidRequest", detail, { status }))
+}
+
+/** A 403: name the scopes the endpoint needs (as the API says, else as the manifest says) and the presets granting them. */
+const missingScope = (manifest: Manifest, endpoint: Endpoint, body: unknown, status: number, detail: string, fail: Fail): ApiError => {
+  const named = (body as { error?: { required_scopes?: unknown } } | undefined)?.error?.required_scopes
+  const required = Array.isArray(named) && named.length > 0 && named.every((s) => typeof s === "string")
+    ? named as Array<string>
+    : [...endpoint.scopes]
+  const presets = [...new Set(required.flatMap((scope) => presetsGranting(manifest, scope)))]
+  return fail("MissingScope", detail, { status, requiredScopes: required, presets })
+}
