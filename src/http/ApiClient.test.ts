@@ -1,0 +1,149 @@
+/**
+ * The HTTP pipeline against a stubbed HttpClient: classification, 401 replay, retry timing (TestClock).
+ */
+import { HttpClient, HttpClientResponse, type HttpClientRequest } from "@effect/platform"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
+import { TokenProvider } from "../auth/TokenProvider.js"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import { loadProjectManifest } from "../manifest/testing.js"
+import { ApiClient } from "./ApiClient.js"
+
+const loaded = loadProjectManifest()
+
+interface Reply {
+  readonly status: number
+  readonly body?: string
+  readonly headers?: Record<string, string>
+}
+
+/** An ApiClient whose server answers `replies` in order (the last one repeats), logging what it got. */
+const harness = (replies: ReadonlyArray<Reply>) =>
+  Effect.gen(function*() {
+    const seen = yield* Ref.make<Array<{ url: string; token: string | undefined }>>([])
+    const generation = yield* Ref.make(1)
+    const http = HttpClient.make((request: HttpClientRequest.HttpClientRequest, url) =>
+      Effect.gen(function*() {
+        const log = yield* Ref.updateAndGet(seen, (s) => [...s, { url: url.toString(), token: request.headers["authorization"] }])
+        const reply = replies[Math.min(log.length, replies.length) - 1]!
+        return HttpClientResponse.fromWeb(request, new Response(reply.body ?? "", { status: reply.status, headers: reply.headers ?? {} }))
+      })
+    )
+    const tokens = TokenProvider.of({
+      connectionId: "test",
+      token: Effect.map(Ref.get(generation), (g) => Redacted.make(`token-${g}`)),
+      invalidate: (rejected) =>
+        Ref.update(generation, (g) => (Redacted.value(rejected) === `token-${g}` ? g + 1 : g)),
+      connection: Effect.dieMessage("unused"),
+      refreshNow: Effect.dieMessage("unused"),
+      idleStatus: Effect.dieMessage("unused")
+    })
+    const api = yield* ApiClient.make({ baseUrl: "https://api.test" }).pipe(
+      Effect.provide(Layer.mergeAll(
+        ConnectorManifest.layerLoaded(loaded),
+        Layer.succeed(HttpClient.HttpClient, http),
+        Layer.succeed(TokenProvider, tokens)
+      ))
+    )
+    return { api, seen }
+  })
+
+const page = JSON.stringify({ items: [{ id: "m1", updated_at: "2025-01-01T00:00:00Z" }], next_cursor: null })
+
+describe("ApiClient", () => {
+  it.effect("sends base URL, path parameters, query and bearer token; returns the parsed body", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 200, body: page }])
+      const body = yield* api.call("list_member_custom_field_values", { path: { member_id: "m 1" }, query: { limit: 100, cursor: undefined } })
+      expect(body).toEqual(JSON.parse(page))
+      expect(yield* Ref.get(seen)).toEqual([
+        { url: "https://api.test/v1/members/m%201/custom-field-values?limit=100", token: "Bearer token-1" }
+      ])
+    }))
+
+  it.effect("401: refreshes once and replays once", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 401 }, { status: 200, body: page }])
+      yield* api.call("list_members")
+      expect((yield* Ref.get(seen)).map((s) => s.token)).toEqual(["Bearer token-1", "Bearer token-2"])
+    }))
+
+  it.effect("a second 401 is an authentication error, not a loop", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 401 }])
+      const error = yield* Effect.flip(api.call("list_members"))
+      expect(error._tag === "ApiError" && error.reason).toBe("Authentication")
+      expect((yield* Ref.get(seen)).length).toBe(2)
+    }))
+
+  it.effect("403 names the endpoint, the scope it needs and the preset granting it", () =>
+    Effect.gen(function*() {
+      const body = JSON.stringify({ error: { code: "insufficient_scope", message: "missing scope", required_scopes: ["company.bank_account:read"] } })
+      const { api, seen } = yield* harness([{ status: 403, body }])
+      const error = yield* Effect.flip(api.call("get_company_bank_account"))
+      expect(error._tag === "ApiError" && error.reason).toBe("MissingScope")
+      expect(error.message).toBe("get_company_bank_account: the connection lacks scope company.bank_account:read (HTTP 403); reconnect with the preset company_bank_account selected")
+      expect((yield* Ref.get(seen)).length).toBe(1)
+    }))
+
+  it.effect("429 with Retry-After in seconds waits at least that long", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 429, headers: { "retry-after": "20" } }, { status: 200, body: page }])
+      const fiber = yield* Effect.fork(api.call("list_members"))
+      yield* TestClock.adjust("19 seconds")
+      expect((yield* Ref.get(seen)).length).toBe(1)
+      expect(Option.isNone(yield* Fiber.poll(fiber))).toBe(true)
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(fiber)
+      expect((yield* Ref.get(seen)).length).toBe(2)
+    }))
+
+  it.effect("429 with Retry-After as an HTTP date waits until then", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2026-01-01T00:00:00Z"))
+      const { api, seen } = yield* harness([{ status: 429, headers: { "retry-after": "Thu, 01 Jan 2026 00:00:45 GMT" } }, { status: 200, body: page }])
+      const fiber = yield* Effect.fork(api.call("list_members"))
+      yield* TestClock.adjust("44 seconds")
+      expect((yield* Ref.get(seen)).length).toBe(1)
+      yield* TestClock.adjust("2 seconds")
+      yield* Fiber.join(fiber)
+      expect((yield* Ref.get(seen)).length).toBe(2)
+    }))
+
+  it.effect("5xx, and a truncated body, are retried with backoff until success", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 503 }, { status: 502 }, { status: 200, body: page.slice(0, 20) }, { status: 200, body: page }])
+      const fiber = yield* Effect.fork(api.call("list_members"))
+      yield* TestClock.adjust("1 minute")
+      expect(yield* Fiber.join(fiber)).toEqual(JSON.parse(page))
+      expect((yield* Ref.get(seen)).length).toBe(4)
+    }))
+
+  it.effect("retries are bounded by max_attempts", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 500 }])
+      const fiber = yield* Effect.fork(Effect.flip(api.call("list_members")))
+      yield* TestClock.adjust("10 minutes")
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag === "ApiError" && error.reason).toBe("Server")
+      expect((yield* Ref.get(seen)).length).toBe(loaded.manifest.defaults.retry.max_attempts)
+    }))
+
+  it.effect("a Retry-After beyond the total wait budget fails at once", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 429, headers: { "retry-after": "3600" } }])
+      const error = yield* Effect.flip(api.call("list_members"))
+      expect(error.message).toMatch(/rate limited \(HTTP 429\), retry after 1h/)
+      expect((yield* Ref.get(seen)).length).toBe(1)
+    }))
+
+  it.effect("non-retryable errors fail at once", () =>
+    Effect.gen(function*() {
+      const body = JSON.stringify({ error: { code: "invalid", message: "bad request", details: [{ field: "limit", location: "query", message: "must be at most 100" }] } })
+      const { api, seen } = yield* harness([{ status: 422, body }])
+      const error = yield* Effect.flip(api.call("list_members", { query: { limit: 500 } }))
+      expect(error._tag === "ApiError" && error.reason).toBe("InvalidRequest")
+      expect(error.message).toContain("limit: must be at most 100")
+      expect((yield* Ref.get(seen)).length).toBe(1)
+    }))
+})
