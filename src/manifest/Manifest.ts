@@ -161,6 +161,14 @@ export const DateWindows = Schema.Struct({
 
 export const AsyncReport = Schema.Struct({
   create: described(Identifier, "endpoint that starts the report"),
+  for_each: Schema.optionalWith(
+    described(Schema.Array(Identifier), "streams whose records (every combination) each get a report"),
+    { default: () => [] }
+  ),
+  body: described(
+    Schema.Record({ key: Schema.String, value: Schema.String }),
+    "request body of the create call; {stream.field} and {today} are filled in"
+  ),
   id_field: described(Schema.NonEmptyString, "field of the create response holding the report id"),
   param: described(Schema.NonEmptyString, "path parameter of this endpoint that takes the report id"),
   status_field: Schema.NonEmptyString,

@@ -78,7 +78,7 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "unknown parent stream",
-    edits: [["parent: { stream: payrolls, field: id, param: payroll_id }\n  list_payroll_paystubs", "parent: { stream: payroll, field: id, param: payroll_id }\n  list_payroll_paystubs"]],
+    edits: [["parent: { stream: payrolls, field: id, param: payroll_id }\n    primary_key: [payroll_id, reference_type", "parent: { stream: payroll, field: id, param: payroll_id }\n    primary_key: [payroll_id, reference_type"]],
     reason: "Reference", path: "endpoints.list_payroll_fees.parent.stream", message: /unknown parent stream "payroll"/, at: "payroll,"
   },
   {
@@ -193,6 +193,11 @@ const cases: ReadonlyArray<Case> = [
     name: "excluded operation that is used",
     edits: [["healthchecks:\n", "excluded_operations:\n  get_member: read through list_members instead\n\nhealthchecks:\n"]],
     reason: "Spec", path: "excluded_operations.get_member", message: /"get_member" is excluded but used at endpoints.get_member/, at: "get_member: read through"
+  },
+  {
+    name: "report body placeholder that names no for_each stream",
+    edits: [['policy_id: "{time_off_policies.id}"', 'policy_id: "{policies.id}"']],
+    reason: "Reference", path: "endpoints.get_time_off_balances_report.report.body.policy_id", message: /placeholder \{policies.id\}/, at: '"{policies.id}"'
   },
   {
     name: "document that is not a mapping",

@@ -123,6 +123,18 @@ export const checkManifest = (manifest: Manifest, spec: OpenApiSpec): Array<Path
         report("Reference", [...at, "report", "param"], `"${endpoint.report.param}" is not a parameter of the path ${endpoint.path}`)
       }
       filled.add(endpoint.report.param)
+      const forEach = endpoint.report.for_each
+      forEach.forEach((name, i) => {
+        if (!streamNames.has(name)) report("Reference", [...at, "report", "for_each", i], `unknown stream "${name}"; declared streams: ${list(streamNames)}`)
+      })
+      for (const [key, template] of Object.entries(endpoint.report.body)) {
+        for (const [, ref] of template.matchAll(/\{([^}]+)\}/g)) {
+          const stream = ref!.split(".")[0]!
+          if (ref !== "today" && (!forEach.includes(stream) || !ref!.includes("."))) {
+            report("Reference", [...at, "report", "body", key], `placeholder {${ref}} is neither {today} nor {<stream>.<field>} of a for_each stream (${forEach.join(", ") || "none"})`)
+          }
+        }
+      }
     }
     if (endpoint.stream !== undefined) {
       claimStream(endpoint.stream, [...at, "stream"])

@@ -25,6 +25,8 @@ export interface OpenApiSpec {
   readonly operations: ReadonlyArray<SpecOperation>
   readonly schemas: Readonly<Record<string, { readonly properties: ReadonlyArray<string> }>>
   readonly scopes: ReadonlyArray<string>
+  /** the parsed document, for what needs more than the facts above (record schemas) */
+  readonly document: unknown
 }
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const
@@ -101,7 +103,7 @@ export const fromDocument = (file: string, doc: unknown): OpenApiSpec => {
       if (isObject(flow) && isObject(flow["scopes"])) Object.keys(flow["scopes"]).forEach((s) => scopes.add(s))
     }
   }
-  return { file, operations, schemas, scopes: [...scopes] }
+  return { file, operations, schemas, scopes: [...scopes], document: doc }
 }
 
 /** The OpenAPI file could not be read or parsed. */

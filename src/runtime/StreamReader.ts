@@ -1,0 +1,265 @@
+/**
+ * The interpreter: turns a stream of the manifest into a `Stream` of record batches and checkpoints, with
+ * no stream-specific code. Pagination, record selectors, parent streams, date windows, incremental cursors
+ * and asynchronous reports all come from the manifest.
+ */
+import { Chunk, Clock, Context, Duration, Effect, Layer, Option, Schedule, Stream } from "effect"
+import type { TokenError } from "../auth/TokenProvider.js"
+import type { ApiError } from "../http/ApiError.js"
+import { ApiClient, type CallInput } from "../http/ApiClient.js"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import type { CursorPaginator } from "../manifest/Manifest.js"
+import { streamsOf, type StreamDefinition } from "../manifest/streams.js"
+import { ReadError } from "./ReadError.js"
+import { RecordValidation } from "./RecordValidation.js"
+import { fieldValue, recordSelector } from "./selectRecords.js"
+import { dateWindows, todayUtc } from "./dateWindows.js"
+
+export type ApiRecord = Record<string, unknown>
+
+/** What a stream remembers between runs (incremental streams only). */
+export interface StreamState {
+  /** the incremental cursor: records at or after it are read next time */
+  readonly cursor?: string | undefined
+}
+
+export type ReadEvent =
+  | { readonly _tag: "Records"; readonly stream: string; readonly records: ReadonlyArray<ApiRecord> }
+  | { readonly _tag: "Checkpoint"; readonly stream: string; readonly state: StreamState }
+
+export interface ReadOptions {
+  /** first day read by date-windowed streams, YYYY-MM-DD */
+  readonly startDate: string
+  /** the state of the stream's last checkpoint, to read incrementally from */
+  readonly state?: StreamState | undefined
+}
+
+export type ReadFailure = ReadError | ApiError | TokenError
+
+export class StreamReader extends Context.Tag("justworks-connector/StreamReader")<StreamReader, {
+  readonly streams: ReadonlyArray<StreamDefinition>
+  /** record batches (one per page) and checkpoints of one stream */
+  readonly read: (stream: string, options: ReadOptions) => Stream.Stream<ReadEvent, ReadFailure>
+  /** just the records of one stream */
+  readonly records: (stream: string, options: ReadOptions) => Stream.Stream<ApiRecord, ReadFailure>
+}>() {
+  static make = Effect.gen(function*() {
+    const { manifest } = yield* ConnectorManifest
+    const api = yield* ApiClient
+    const validation = yield* RecordValidation
+    const definitions = streamsOf(manifest)
+    const byName = new Map(definitions.map((d) => [d.name, d]))
+    const substreams = manifest.defaults.concurrency.substreams
+
+    const definition = (name: string): StreamDefinition => {
+      const found = byName.get(name)
+      if (found === undefined) throw new Error(`unknown stream "${name}"`)
+      return found
+    }
+
+    /** The records of one request, or of every page of a paginated request, one batch per page. */
+    const pages = (def: StreamDefinition, input: CallInput): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> => {
+      const select = recordSelector(def.records)
+      const validate = validation.validator(def.name)
+      const readError = (reason: ReadError["reason"], detail: string) =>
+        new ReadError({ reason, stream: def.name, endpoint: def.endpointId, detail })
+      const recordsOf = (body: unknown) => {
+        const selected = select(body)
+        if (!selected.ok) return Effect.fail(readError("UnexpectedResponse", selected.detail))
+        for (const record of selected.records) {
+          const problem = validate(record)
+          if (problem !== undefined) {
+            const key = def.primaryKey.map((k) => `${k}=${JSON.stringify(fieldValue(record, k))}`).join(", ")
+            return Effect.fail(readError("InvalidRecord", `record ${key || "(single record)"}: ${problem.path}: ${problem.message}`))
+          }
+        }
+        return Effect.succeed(selected.records)
+      }
+      const paginatorName = def.endpoint.paginator
+      if (paginatorName === undefined) {
+        return Stream.fromEffect(Effect.flatMap(api.call(def.endpointId, input), recordsOf))
+      }
+      const paginator: CursorPaginator = manifest.defaults.paginators[paginatorName]!
+      const nextCursor = (body: unknown): string | undefined => {
+        const raw = fieldValue(body, paginator.next_cursor)
+        return typeof raw === "string" && raw !== "" ? raw : undefined
+      }
+      interface PageState {
+        readonly cursor: string | undefined
+        readonly page: number
+        readonly seen: ReadonlySet<string>
+      }
+      return Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(
+        { cursor: undefined, page: 1, seen: new Set() },
+        (state) =>
+          api.call(def.endpointId, {
+            ...input,
+            query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
+          }).pipe(
+            Effect.flatMap((body) =>
+              Effect.flatMap(recordsOf(body), (records) => {
+                const next = nextCursor(body)
+                const batch = Chunk.of(records)
+                if (next === undefined) return Effect.succeed([batch, Option.none<PageState>()] as const)
+                if (next === state.cursor || state.seen.has(next)) {
+                  return Effect.fail(readError("RepeatedCursor", `page ${state.page} returned a cursor already followed; stopping instead of looping`))
+                }
+                if (state.page >= paginator.max_pages) {
+                  return Effect.fail(readError("PageLimit", `more than ${paginator.max_pages} pages (max_pages)`))
+                }
+                const seen = new Set(state.seen).add(next)
+                return Effect.succeed([batch, Option.some({ cursor: next, page: state.page + 1, seen })] as const)
+              })
+            )
+          )
+      ).pipe(Stream.filter((batch) => batch.length > 0))
+    }
+
+    /** Every record of a stream, parents resolved, no checkpoints: what a child stream iterates over. */
+    const recordsOf = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ApiRecord, ReadFailure> =>
+      Stream.flatMap(batches(def, options), (e) => (e._tag === "Records" ? Stream.fromIterable(e.records) : Stream.empty))
+
+    const batches = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ReadEvent, ReadFailure> => {
+      const endpoint = def.endpoint
+      const emit = (records: ReadonlyArray<ApiRecord>): ReadEvent => ({ _tag: "Records", stream: def.name, records })
+
+      if (endpoint.parent !== undefined) {
+        const { stream: parentName, field, param } = endpoint.parent
+        return recordsOf(definition(parentName), { startDate: options.startDate }).pipe(
+          Stream.flatMap((parent) => {
+            const value = fieldValue(parent, field)
+            if (value === undefined || value === null) {
+              return Stream.fail(new ReadError({ reason: "UnexpectedResponse", stream: def.name, endpoint: def.endpointId, detail: `a ${parentName} record has no "${field}"` }))
+            }
+            const key = String(value)
+            return pages(def, { path: { [param]: key } }).pipe(
+              Stream.map((records) => emit(records.map((r) => ({ ...r, [param]: key }))))
+            )
+          }, { concurrency: substreams })
+        )
+      }
+
+      if (endpoint.windows !== undefined) {
+        const { start_param, end_param, step } = endpoint.windows
+        return Stream.unwrap(Effect.map(Clock.currentTimeMillis, (now) =>
+          Stream.fromIterable(dateWindows(options.startDate, todayUtc(now), step)).pipe(
+            Stream.flatMap((w) => Stream.map(pages(def, { query: { [start_param]: w.start, [end_param]: w.end } }), emit))
+          )))
+      }
+
+      if (endpoint.report !== undefined) return reportBatches(def, options).pipe(Stream.map(emit))
+
+      if (endpoint.incremental !== undefined && def.derivedFrom === undefined) {
+        return incremental(def, options, endpoint.incremental)
+      }
+
+      return Stream.map(pages(def, {}), emit)
+    }
+
+    /**
+     * Read records at or after the saved cursor; checkpoint after each page. Mid-stream checkpoints advance
+     * only while the API returns records in cursor order (checked as they arrive); otherwise the stream
+     * checkpoints its starting cursor until it completes, so a resumed read never misses a record.
+     */
+    const incremental = (
+      def: StreamDefinition,
+      options: ReadOptions,
+      config: { readonly cursor_field: string; readonly request_param: string }
+    ): Stream.Stream<ReadEvent, ReadFailure> => {
+      const start = options.state?.cursor
+      let ordered = true
+      let max: string | undefined = start
+      let last: string | undefined
+      const input: CallInput = start === undefined ? {} : { query: { [config.request_param]: start } }
+      const checkpoint = (cursor: string | undefined): ReadEvent => ({ _tag: "Checkpoint", stream: def.name, state: { cursor } })
+      return Stream.suspend(() =>
+        pages(def, input).pipe(
+          Stream.mapConcat((records): Array<ReadEvent> => {
+            for (const record of records) {
+              const value = fieldValue(record, config.cursor_field)
+              if (typeof value !== "string") continue
+              if (last !== undefined && value < last) ordered = false
+              last = value
+              if (max === undefined || value > max) max = value
+            }
+            return [{ _tag: "Records", stream: def.name, records }, checkpoint(ordered ? max : start)]
+          }),
+          Stream.concat(Stream.sync(() => checkpoint(max)))
+        )
+      )
+    }
+
+    /** Start the report(s), poll each until ready, then page through its items. */
+    const reportBatches = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> => {
+      const report = def.endpoint.report!
+      const readError = (reason: ReadError["reason"], detail: string) =>
+        new ReadError({ reason, stream: def.name, endpoint: def.endpointId, detail })
+      const inputs: Stream.Stream<ApiRecord, ReadFailure> = report.for_each.length === 0
+        ? Stream.make({})
+        : report.for_each.reduce<Stream.Stream<ApiRecord, ReadFailure>>(
+          (combos, name) =>
+            Stream.flatMap(combos, (combo) =>
+              Stream.map(recordsOf(definition(name), options), (record) => ({ ...combo, [name]: record }))),
+          Stream.make({})
+        )
+      const poll = (id: string) =>
+        api.call(def.endpointId, { path: { [report.param]: id }, query: {} }).pipe(
+          Effect.flatMap((body) => {
+            const status = fieldValue(body, report.status_field)
+            if (status === report.ready) return Effect.succeed(true)
+            if (status === report.failed) return Effect.fail(readError("ReportFailed", `report ${id} failed: ${JSON.stringify(fieldValue(body, "message") ?? null)}`))
+            return Effect.succeed(false)
+          }),
+          Effect.repeat({
+            schedule: Schedule.exponential(report.poll_interval, 1.5).pipe(
+              Schedule.modifyDelay((_, d) => Duration.min(d, report.poll_max_interval))
+            ),
+            until: (ready) => ready
+          }),
+          Effect.timeoutFail({
+            duration: report.timeout,
+            onTimeout: () => readError("ReportTimeout", `report ${id} was not ready within ${Duration.format(report.timeout)}`)
+          })
+        )
+      return Stream.unwrap(Effect.map(Clock.currentTimeMillis, (now) =>
+        inputs.pipe(
+          Stream.mapEffect((combo) =>
+            api.call(report.create, { body: fillTemplate(report.body, combo, todayUtc(now)) }).pipe(
+              Effect.flatMap((created) => {
+                const id = fieldValue(created, report.id_field)
+                return typeof id === "string"
+                  ? Effect.as(poll(id), id)
+                  : Effect.fail(readError("UnexpectedResponse", `the create response has no "${report.id_field}"`))
+              })
+            ), { concurrency: substreams }),
+          Stream.flatMap((id) => pages(def, { path: { [report.param]: id } }), { concurrency: substreams })
+        )))
+    }
+
+    const read = (stream: string, options: ReadOptions) => Stream.suspend(() => batches(definition(stream), options))
+
+    return StreamReader.of({
+      streams: definitions,
+      read,
+      records: (stream, options) =>
+        Stream.flatMap(read(stream, options), (e) => (e._tag === "Records" ? Stream.fromIterable(e.records) : Stream.empty))
+    })
+  })
+
+  static layer = Layer.effect(StreamReader, StreamReader.make)
+}
+
+/** Fill `{stream.field}` and `{today}` placeholders of a report body template. */
+const fillTemplate = (
+  template: Readonly<Record<string, string>>,
+  combo: ApiRecord,
+  today: string
+): Record<string, string> =>
+  Object.fromEntries(Object.entries(template).map(([key, value]) => [
+    key,
+    value.replace(/\{([^}]+)\}/g, (_, ref: string) => {
+      if (ref === "today") return today
+      const [stream, ...field] = ref.split(".")
+      return String(fieldValue(combo[stream!], field.join(".")) ?? "")
+    })
+  ]))
