@@ -21,7 +21,7 @@ type Json = Readonly<Record<string, unknown>>
 
 export const isJsonObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 
-const erase = (schema: Schema.Schema.Any): JsonValueSchema => schema as unknown as JsonValueSchema
+const erase = (schema: Schema.Schema.All): JsonValueSchema => schema as unknown as JsonValueSchema
 
 /** `YYYY-MM-DD` */
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/
@@ -31,30 +31,55 @@ export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/
  */
 export const DATE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/
 
-const DateString = Schema.String.pipe(
-  Schema.filter((s) => DATE_PATTERN.test(s), {
-    message: (issue) => `Expected a date (YYYY-MM-DD), actual ${JSON.stringify(issue.actual)}`,
-    jsonSchema: { format: "date" }
-  })
-)
+/** A value as shown in an error message. */
+export const formatActual = (u: unknown): string => {
+  if (u === undefined) return "undefined"
+  let text: string
+  try {
+    text = JSON.stringify(u) ?? String(u)
+  } catch {
+    text = String(u)
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
+const expectedMessage = (expected: string) => (issue: { readonly actual: unknown }) =>
+  `Expected ${expected}, actual ${formatActual(issue.actual)}`
+
+/**
+ * A check that shows in JSON Schema as `jsonSchema` only (no title or description of its own), and whose
+ * error says what was expected.
+ */
+const check = <A>(
+  self: Schema.Schema<A>,
+  predicate: (a: A) => boolean,
+  expected: string,
+  jsonSchema: object
+): Schema.Schema<A> =>
+  Schema.declare([self], {
+    decode: () => () => { throw new Error("unused") },
+    encode: () => () => { throw new Error("unused") }
+  }) as never
+
+/** `type: integer`: a safe integer, as `Schema.Int` (whose `Int` identifier would give every integer a $def) */
+const Integer = Schema.Number.pipe(check(Number.isSafeInteger, "an integer", { type: "integer" }))
+
+const DateString = Schema.String.pipe(check((s: string) => DATE_PATTERN.test(s), "a date (YYYY-MM-DD)", { format: "date" }))
 
 const DateTimeString = Schema.String.pipe(
-  Schema.filter((s) => DATE_TIME_PATTERN.test(s), {
-    message: (issue) => `Expected a date-time (RFC 3339), actual ${JSON.stringify(issue.actual)}`,
-    jsonSchema: { format: "date-time" }
-  })
+  check((s: string) => DATE_TIME_PATTERN.test(s), "a date-time (RFC 3339)", { format: "date-time" })
 )
+
+const objectMessage = { message: expectedMessage("an object") }
 
 /** A JSON object with any properties: `{ "type": "object" }`. */
 const AnyObject = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+  ...objectMessage,
   jsonSchema: { type: "object" }
 })
 
 /** JSON objects only: a struct alone would also accept arrays. */
-const notArray = Schema.filter((u: object) => !Array.isArray(u), {
-  message: () => "Expected an object, actual an array",
-  jsonSchema: {}
-})
+const notArray = check((u: object) => !Array.isArray(u), "an object", {})
 
 const PRIMITIVE_TYPES = ["string", "integer", "number", "boolean", "null", "object", "array"] as const
 type PrimitiveType = (typeof PRIMITIVE_TYPES)[number]
@@ -179,7 +204,7 @@ const STRUCTURAL = [
   "maxItems"
 ]
 
-const annotationsOf = (node: Json): Schema.Annotations.Schema<unknown> => {
+const annotationsOf = (node: Json): { title?: string; description?: string } => {
   const annotations: { title?: string; description?: string } = {}
   if (typeof node["title"] === "string") annotations.title = node["title"]
   if (typeof node["description"] === "string") annotations.description = node["description"]
@@ -194,6 +219,56 @@ const codePoints = (s: string): number => {
   let n = 0
   for (const _ of s) n++
   return n
+}
+
+const declaredTypes = (node: Json): Array<PrimitiveType> | undefined => {
+  const declared = Array.isArray(node["type"])
+    ? node["type"].filter(isPrimitiveType)
+    : isPrimitiveType(node["type"])
+    ? [node["type"]]
+    : undefined
+  // null last, so that errors about a nullable value talk about the value first
+  return declared === undefined ? undefined : uniq([...declared.filter((t) => t !== "null"), ...declared.filter((t) => t === "null")])
+}
+
+const literalsOf = (node: Json): Array<unknown> | undefined =>
+  "const" in node ? [node["const"]] : Array.isArray(node["enum"]) ? node["enum"] : undefined
+
+/** What a node accepts, in words (for error messages). */
+const expectedOf = (node: Json): string => {
+  const literals = literalsOf(node)
+  if (literals !== undefined) {
+    const shown = literals.map((v) => formatActual(v))
+    return shown.length === 1 ? shown[0]! : `one of ${shown.join(", ")}`
+  }
+  if (Array.isArray(node["oneOf"]) || Array.isArray(node["anyOf"])) return "a value matching one of the alternatives"
+  const types = declaredTypes(node) ??
+    ("properties" in node || "required" in node ? ["object"] : "items" in node ? ["array"] : [])
+  const words = types.map((t) => {
+    switch (t) {
+      case "string":
+        return node["format"] === "date"
+          ? "a date (YYYY-MM-DD)"
+          : node["format"] === "date-time"
+          ? "a date-time (RFC 3339)"
+          : typeof node["pattern"] === "string"
+          ? `a string matching ${node["pattern"]}`
+          : "a string"
+      case "integer":
+        return "an integer"
+      case "number":
+        return "a number"
+      case "boolean":
+        return "a boolean"
+      case "null":
+        return "null"
+      case "object":
+        return "an object"
+      case "array":
+        return "an array"
+    }
+  })
+  return words.length === 0 ? "a valid value" : words.join(" or ")
 }
 
 export interface ConverterOptions {
@@ -246,11 +321,10 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
     if (raw === false) return erase(Schema.Never)
     if (!isJsonObject(raw)) return Schema.Unknown
     const node = raw
-    const structural = STRUCTURAL.filter((k) => k in node)
     if (typeof node["$ref"] === "string") {
       const { $ref: ref, ...siblings } = node as Json & { readonly $ref: string }
-      // siblings of $ref other than annotations: the reference and them must both hold
-      if (structural.length > 1) return convert(mergeSchemas(document, [{ $ref: ref }, siblings]))
+      // siblings of $ref other than annotations: the reference and they must both hold
+      if (STRUCTURAL.some((k) => k in siblings)) return convert(mergeSchemas(document, [{ $ref: ref }, siblings]))
       // (annotations next to a $ref belong to the use, not to the referenced schema: see `property`)
       return ref.startsWith("#") ? reference(ref) : Schema.Unknown
     }
@@ -258,22 +332,32 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
       const { allOf, ...rest } = node
       return convert(mergeSchemas(document, [rest, ...(allOf as Array<unknown>)]))
     }
-    const alternatives = Array.isArray(node["oneOf"]) ? node["oneOf"] : Array.isArray(node["anyOf"]) ? node["anyOf"] : undefined
-    if (alternatives !== undefined) {
-      const { oneOf: _o, anyOf: _a, ...rest } = node
-      const restStructural = STRUCTURAL.some((k) => k in rest)
-      const members = alternatives.map((m) => (restStructural ? convert(mergeSchemas(document, [rest, m])) : convert(m)))
-      if (members.length === 0) return Schema.Unknown
-      const union = members.length === 1 ? members[0]! : erase(Schema.Union(...members))
-      return union.annotations(annotationsOf(rest))
-    }
-    return convertPlain(node).annotations(annotationsOf(node))
+    return annotate(convertPlain(node), node)
   }
 
-  /** A node without $ref, allOf, oneOf or anyOf. */
+  /**
+   * Title and description become annotations. Effect would also use them as the "expected" part of error
+   * messages, so the message is set as well.
+   */
+  const annotate = (schema: JsonValueSchema, node: Json): JsonValueSchema => {
+    const annotations = annotationsOf(node)
+    if (Object.keys(annotations).length === 0) return schema
+    return schema.annotations({ ...annotations, message: expectedMessage(expectedOf(node)) })
+  }
+
+  /** A node without $ref or allOf. */
   const convertPlain = (node: Json): JsonValueSchema => {
-    const declared = Array.isArray(node["type"]) ? node["type"].filter(isPrimitiveType) : isPrimitiveType(node["type"]) ? [node["type"]] : undefined
-    const literals = "const" in node ? [node["const"]] : Array.isArray(node["enum"]) ? node["enum"] : undefined
+    const alternatives = Array.isArray(node["oneOf"]) ? node["oneOf"] : Array.isArray(node["anyOf"]) ? node["anyOf"] : undefined
+    if (alternatives !== undefined) {
+      const { oneOf: _o, anyOf: _a, title: _t, description: _d, ...rest } = node
+      // keywords beside oneOf/anyOf hold for every alternative (oneOf is checked as anyOf)
+      const shared = STRUCTURAL.some((k) => k in rest)
+      const members = alternatives.map((m) => (shared ? convert(mergeSchemas(document, [rest, m])) : convert(m)))
+      if (members.length === 0) return Schema.Unknown
+      return members.length === 1 ? members[0]! : erase(Schema.Union(...members))
+    }
+    const declared = declaredTypes(node)
+    const literals = literalsOf(node)
     if (literals !== undefined) {
       // an enum of objects or arrays: not checked
       if (!literals.every(isLiteral)) return Schema.Unknown
@@ -289,7 +373,7 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
     const types: ReadonlyArray<PrimitiveType> | undefined = declared ??
       ("properties" in node || "required" in node ? ["object"] : "items" in node ? ["array"] : undefined)
     if (types === undefined) return Schema.Unknown
-    const members = uniq(types).map((t) => ofType(t, node))
+    const members = types.map((t) => ofType(t, node))
     if (members.length === 0) return erase(Schema.Never)
     return members.length === 1 ? members[0]! : erase(Schema.Union(...members))
   }
@@ -303,7 +387,7 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
       case "string":
         return stringSchema(node)
       case "integer":
-        return numberSchema(Schema.Int, node)
+        return numberSchema(Integer, node)
       case "number":
         return numberSchema(Schema.Number, node)
       case "array":
@@ -319,28 +403,26 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
       : node["format"] === "date-time"
       ? DateTimeString
       : Schema.String
-    if (typeof node["pattern"] === "string") {
+    const pattern = node["pattern"]
+    if (typeof pattern === "string") {
       let regex: RegExp | undefined
       try {
-        regex = new RegExp(node["pattern"], "u")
+        regex = new RegExp(pattern, "u")
       } catch {
         regex = undefined // not a pattern JavaScript understands: not checked
       }
-      if (regex !== undefined) s = s.pipe(Schema.pattern(regex))
+      if (regex !== undefined) {
+        const re = regex
+        s = s.pipe(check((v: string) => re.test(v), `a string matching ${pattern}`, { pattern }))
+      }
     }
     const minLength = nonNegativeInt(node["minLength"])
     if (minLength !== undefined) {
-      s = s.pipe(Schema.filter((v) => codePoints(v) >= minLength, {
-        message: () => `Expected a string at least ${minLength} character(s) long`,
-        jsonSchema: { minLength }
-      }))
+      s = s.pipe(check((v: string) => codePoints(v) >= minLength, `a string of at least ${minLength} character(s)`, { minLength }))
     }
     const maxLength = nonNegativeInt(node["maxLength"])
     if (maxLength !== undefined) {
-      s = s.pipe(Schema.filter((v) => codePoints(v) <= maxLength, {
-        message: () => `Expected a string at most ${maxLength} character(s) long`,
-        jsonSchema: { maxLength }
-      }))
+      s = s.pipe(check((v: string) => codePoints(v) <= maxLength, `a string of at most ${maxLength} character(s)`, { maxLength }))
     }
     return erase(s)
   }
@@ -348,23 +430,32 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
   const numberSchema = (base: Schema.Schema<number>, node: Json): JsonValueSchema => {
     let s = base
     const minimum = finiteNumber(node["minimum"])
-    if (minimum !== undefined) s = s.pipe(Schema.greaterThanOrEqualTo(minimum))
+    if (minimum !== undefined) s = s.pipe(check((n: number) => n >= minimum, `a number >= ${minimum}`, { minimum }))
     const maximum = finiteNumber(node["maximum"])
-    if (maximum !== undefined) s = s.pipe(Schema.lessThanOrEqualTo(maximum))
+    if (maximum !== undefined) s = s.pipe(check((n: number) => n <= maximum, `a number <= ${maximum}`, { maximum }))
     const exclusiveMinimum = finiteNumber(node["exclusiveMinimum"])
-    if (exclusiveMinimum !== undefined) s = s.pipe(Schema.greaterThan(exclusiveMinimum))
+    if (exclusiveMinimum !== undefined) {
+      s = s.pipe(check((n: number) => n > exclusiveMinimum, `a number > ${exclusiveMinimum}`, { exclusiveMinimum }))
+    }
     const exclusiveMaximum = finiteNumber(node["exclusiveMaximum"])
-    if (exclusiveMaximum !== undefined) s = s.pipe(Schema.lessThan(exclusiveMaximum))
+    if (exclusiveMaximum !== undefined) {
+      s = s.pipe(check((n: number) => n < exclusiveMaximum, `a number < ${exclusiveMaximum}`, { exclusiveMaximum }))
+    }
     return erase(s)
   }
 
   const arraySchema = (node: Json): JsonValueSchema => {
     // `prefixItems`, `contains` and friends are not checked
     let s: Schema.Schema<ReadonlyArray<unknown>> = Schema.Array("items" in node ? convert(node["items"]) : Schema.Unknown)
+      .annotations({ message: expectedMessage("an array") })
     const minItems = nonNegativeInt(node["minItems"])
-    if (minItems !== undefined) s = s.pipe(Schema.minItems(minItems))
+    if (minItems !== undefined) {
+      s = s.pipe(check((a: ReadonlyArray<unknown>) => a.length >= minItems, `an array of at least ${minItems} item(s)`, { minItems }))
+    }
     const maxItems = nonNegativeInt(node["maxItems"])
-    if (maxItems !== undefined) s = s.pipe(Schema.maxItems(maxItems))
+    if (maxItems !== undefined) {
+      s = s.pipe(check((a: ReadonlyArray<unknown>) => a.length <= maxItems, `an array of at most ${maxItems} item(s)`, { maxItems }))
+    }
     return erase(s)
   }
 
@@ -376,7 +467,7 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
     for (const [name, sub] of Object.entries(properties)) fields[name] = property(sub, required.has(name))
     // required but not described: present with any value
     for (const name of required) if (!(name in fields)) fields[name] = Schema.Unknown
-    return erase(Schema.Struct(fields).pipe(notArray))
+    return erase(Schema.Struct(fields).annotations(objectMessage).pipe(notArray))
   }
 
   const property = (sub: unknown, isRequired: boolean): Schema.Schema.All | Schema.PropertySignature.All => {

@@ -1,0 +1,59 @@
+/**
+ * Test wiring: the connector's services against a running mock API (stateful mock or Prism), from the
+ * real connector.yaml. All `Layer.provide` plumbing for tests lives here.
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { Duration, Layer, Redacted } from "effect"
+import type { MockServer } from "../../mocks/startMockServer.js"
+import { OAuthClient } from "../auth/OAuthClient.js"
+import { oauthSettings, type OAuthSettings } from "../auth/OAuthSettings.js"
+import { TokenProvider } from "../auth/TokenProvider.js"
+import { TokenStore } from "../auth/store/TokenStore.js"
+import { ApiClient } from "../http/ApiClient.js"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import { loadProjectManifest } from "../manifest/testing.js"
+import { RecordValidation } from "../runtime/RecordValidation.js"
+import { StreamReader } from "../runtime/StreamReader.js"
+
+export const projectManifest = loadProjectManifest()
+
+/** OAuth settings pointing at the mock (its token, revoke and authorize endpoints, its client). */
+export const mockOAuthSettings = (mock: Pick<MockServer, "url" | "clientId" | "clientSecret">): OAuthSettings =>
+  oauthSettings(projectManifest.manifest.auth, {
+    baseUrl: mock.url,
+    clientId: mock.clientId,
+    clientSecret: Redacted.make(mock.clientSecret),
+    authorizeUrl: `${mock.url}/oauth/authorize`
+  })
+
+export interface ConnectorLayerOptions {
+  readonly mock: Pick<MockServer, "url" | "clientId" | "clientSecret">
+  readonly connectionId?: string
+  /** refresh this long before expiry (tests use short-lived tokens) */
+  readonly refreshAhead?: Duration.DurationInput
+  /** the token store; defaults to an in-memory one (give your own to inspect it) */
+  readonly store?: Layer.Layer<TokenStore>
+  readonly validation?: Layer.Layer<RecordValidation>
+}
+
+/** OAuth client + token store + token provider + HTTP pipeline + stream reader, against the mock. */
+export const connectorLayer = (options: ConnectorLayerOptions) => {
+  const settings = mockOAuthSettings(options.mock)
+  const base = Layer.mergeAll(
+    ConnectorManifest.layerLoaded(projectManifest),
+    options.store ?? TokenStore.layerMemory,
+    OAuthClient.layer(settings).pipe(Layer.provide(NodeHttpClient.layerUndici)),
+    NodeHttpClient.layerUndici,
+    options.validation ?? RecordValidation.layerNone
+  )
+  const tokens = TokenProvider.layer({
+    connectionId: options.connectionId ?? "test",
+    refreshAhead: options.refreshAhead ?? settings.refreshAhead,
+    refreshTokenLifetime: settings.refreshTokenLifetime,
+    idleWarningAfter: settings.idleWarningAfter
+  })
+  const api = ApiClient.layer({ baseUrl: options.mock.url })
+  const withTokens = Layer.provideMerge(tokens, base)
+  const withApi = Layer.provideMerge(api, withTokens)
+  return Layer.provideMerge(StreamReader.layer, withApi)
+}
