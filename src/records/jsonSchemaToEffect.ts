@@ -55,20 +55,16 @@ const check = <A>(
   predicate: (a: A) => boolean,
   expected: string,
   jsonSchema: object
-): Schema.Schema<A> =>
-  Schema.declare([self], {
-    decode: () => () => { throw new Error("unused") },
-    encode: () => () => { throw new Error("unused") }
-  }) as never
+): Schema.Schema<A> => self.pipe(Schema.filter((a: A) => predicate(a), { message: expectedMessage(expected), jsonSchema }))
 
 /** `type: integer`: a safe integer, as `Schema.Int` (whose `Int` identifier would give every integer a $def) */
-const Integer = Schema.Number.pipe(check(Number.isSafeInteger, "an integer", { type: "integer" }))
+const Integer = check(Schema.Number, Number.isSafeInteger, "an integer", { type: "integer" })
 
-const DateString = Schema.String.pipe(check((s: string) => DATE_PATTERN.test(s), "a date (YYYY-MM-DD)", { format: "date" }))
+const DateString = check(Schema.String, (s) => DATE_PATTERN.test(s), "a date (YYYY-MM-DD)", { format: "date" })
 
-const DateTimeString = Schema.String.pipe(
-  check((s: string) => DATE_TIME_PATTERN.test(s), "a date-time (RFC 3339)", { format: "date-time" })
-)
+const DateTimeString = check(Schema.String, (s) => DATE_TIME_PATTERN.test(s), "a date-time (RFC 3339)", {
+  format: "date-time"
+})
 
 const objectMessage = { message: expectedMessage("an object") }
 
@@ -78,8 +74,6 @@ const AnyObject = Schema.Record({ key: Schema.String, value: Schema.Unknown }).a
   jsonSchema: { type: "object" }
 })
 
-/** JSON objects only: a struct alone would also accept arrays. */
-const notArray = check((u: object) => !Array.isArray(u), "an object", {})
 
 const PRIMITIVE_TYPES = ["string", "integer", "number", "boolean", "null", "object", "array"] as const
 type PrimitiveType = (typeof PRIMITIVE_TYPES)[number]
@@ -271,11 +265,6 @@ const expectedOf = (node: Json): string => {
   return words.length === 0 ? "a valid value" : words.join(" or ")
 }
 
-export interface ConverterOptions {
-  /** give every `#/components/schemas/X` reference the identifier `X` (default true) */
-  readonly identifiers?: boolean | undefined
-}
-
 /**
  * A converter bound to one document: references are resolved against it, and each referenced schema is
  * converted once (the same Effect schema is returned for every use).
@@ -287,28 +276,28 @@ export interface JsonSchemaConverter {
   readonly component: (name: string) => JsonValueSchema
 }
 
-export const makeConverter = (document: unknown, options: ConverterOptions = {}): JsonSchemaConverter => {
-  const identifiers = options.identifiers ?? true
+export const makeConverter = (document: unknown): JsonSchemaConverter => {
   const done = new Map<string, JsonValueSchema>()
   const building = new Set<string>()
 
-  const identifierOf = (ref: string): string | undefined =>
-    identifiers ? componentName(ref) ?? ref.replace(/^#\/?/, "").replace(/[^A-Za-z0-9_.-]+/g, "_") : undefined
+  /** components are named after themselves, other local references after their pointer */
+  const identifierOf = (ref: string): string =>
+    componentName(ref) ?? (ref.replace(/^#\/?/, "").replace(/[^A-Za-z0-9_.-]+/g, "_") || "root")
 
   const reference = (ref: string): JsonValueSchema => {
     const cached = done.get(ref)
     if (cached !== undefined) return cached
     const identifier = identifierOf(ref)
     if (building.has(ref)) {
-      const suspended = erase(Schema.suspend((): JsonValueSchema => done.get(ref)!))
-      return identifier === undefined ? suspended : suspended.annotations({ identifier })
+      // a recursive reference: resolved once the schema is built (the identifier lets JSON Schema say $ref)
+      return erase(Schema.suspend((): JsonValueSchema => done.get(ref)!)).annotations({ identifier })
     }
     const target = resolvePointer(document, ref)
     if (target === undefined) return Schema.Unknown // unresolvable: accept anything
     building.add(ref)
     try {
       const converted = convert(target)
-      const schema = identifier === undefined ? converted : converted.annotations({ identifier })
+      const schema = converted.annotations({ identifier })
       done.set(ref, schema)
       return schema
     } finally {
@@ -413,16 +402,16 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
       }
       if (regex !== undefined) {
         const re = regex
-        s = s.pipe(check((v: string) => re.test(v), `a string matching ${pattern}`, { pattern }))
+        s = check(s, (v) => re.test(v), `a string matching ${pattern}`, { pattern })
       }
     }
     const minLength = nonNegativeInt(node["minLength"])
     if (minLength !== undefined) {
-      s = s.pipe(check((v: string) => codePoints(v) >= minLength, `a string of at least ${minLength} character(s)`, { minLength }))
+      s = check(s, (v) => codePoints(v) >= minLength, `a string of at least ${minLength} character(s)`, { minLength })
     }
     const maxLength = nonNegativeInt(node["maxLength"])
     if (maxLength !== undefined) {
-      s = s.pipe(check((v: string) => codePoints(v) <= maxLength, `a string of at most ${maxLength} character(s)`, { maxLength }))
+      s = check(s, (v) => codePoints(v) <= maxLength, `a string of at most ${maxLength} character(s)`, { maxLength })
     }
     return erase(s)
   }
@@ -430,16 +419,16 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
   const numberSchema = (base: Schema.Schema<number>, node: Json): JsonValueSchema => {
     let s = base
     const minimum = finiteNumber(node["minimum"])
-    if (minimum !== undefined) s = s.pipe(check((n: number) => n >= minimum, `a number >= ${minimum}`, { minimum }))
+    if (minimum !== undefined) s = check(s, (n) => n >= minimum, `a number >= ${minimum}`, { minimum })
     const maximum = finiteNumber(node["maximum"])
-    if (maximum !== undefined) s = s.pipe(check((n: number) => n <= maximum, `a number <= ${maximum}`, { maximum }))
+    if (maximum !== undefined) s = check(s, (n) => n <= maximum, `a number <= ${maximum}`, { maximum })
     const exclusiveMinimum = finiteNumber(node["exclusiveMinimum"])
     if (exclusiveMinimum !== undefined) {
-      s = s.pipe(check((n: number) => n > exclusiveMinimum, `a number > ${exclusiveMinimum}`, { exclusiveMinimum }))
+      s = check(s, (n) => n > exclusiveMinimum, `a number > ${exclusiveMinimum}`, { exclusiveMinimum })
     }
     const exclusiveMaximum = finiteNumber(node["exclusiveMaximum"])
     if (exclusiveMaximum !== undefined) {
-      s = s.pipe(check((n: number) => n < exclusiveMaximum, `a number < ${exclusiveMaximum}`, { exclusiveMaximum }))
+      s = check(s, (n) => n < exclusiveMaximum, `a number < ${exclusiveMaximum}`, { exclusiveMaximum })
     }
     return erase(s)
   }
@@ -450,11 +439,11 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
       .annotations({ message: expectedMessage("an array") })
     const minItems = nonNegativeInt(node["minItems"])
     if (minItems !== undefined) {
-      s = s.pipe(check((a: ReadonlyArray<unknown>) => a.length >= minItems, `an array of at least ${minItems} item(s)`, { minItems }))
+      s = check(s, (a) => a.length >= minItems, `an array of at least ${minItems} item(s)`, { minItems })
     }
     const maxItems = nonNegativeInt(node["maxItems"])
     if (maxItems !== undefined) {
-      s = s.pipe(check((a: ReadonlyArray<unknown>) => a.length <= maxItems, `an array of at most ${maxItems} item(s)`, { maxItems }))
+      s = check(s, (a) => a.length <= maxItems, `an array of at most ${maxItems} item(s)`, { maxItems })
     }
     return erase(s)
   }
@@ -467,7 +456,9 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
     for (const [name, sub] of Object.entries(properties)) fields[name] = property(sub, required.has(name))
     // required but not described: present with any value
     for (const name of required) if (!(name in fields)) fields[name] = Schema.Unknown
-    return erase(Schema.Struct(fields).annotations(objectMessage).pipe(notArray))
+    // JSON objects only: a struct alone would also accept arrays
+    const struct = erase(Schema.Struct(fields).annotations(objectMessage))
+    return check(struct, (u) => !Array.isArray(u), "an object", {})
   }
 
   const property = (sub: unknown, isRequired: boolean): Schema.Schema.All | Schema.PropertySignature.All => {
@@ -488,5 +479,5 @@ export const makeConverter = (document: unknown, options: ConverterOptions = {})
  * Convert one JSON Schema node; `$ref`s are resolved against `document` (the whole OpenAPI description), or
  * against the node itself when no document is given.
  */
-export const jsonSchemaToEffect = (node: unknown, document?: unknown, options?: ConverterOptions): JsonValueSchema =>
-  makeConverter(document ?? node, options).convert(node)
+export const jsonSchemaToEffect = (node: unknown, document?: unknown): JsonValueSchema =>
+  makeConverter(document ?? node).convert(node)

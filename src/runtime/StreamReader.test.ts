@@ -1,0 +1,163 @@
+/**
+ * The interpreter against a stubbed ApiClient: pagination and its guards, selectors, parent streams,
+ * date windows, incremental checkpoints and report polling (timing with TestClock).
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Effect, Fiber, Layer, Ref, Stream, TestClock } from "effect"
+import { ApiClient, type CallInput } from "../http/ApiClient.js"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import { loadProjectManifest } from "../manifest/testing.js"
+import { RecordValidation } from "./RecordValidation.js"
+import { StreamReader, type ReadEvent } from "./StreamReader.js"
+
+const loaded = loadProjectManifest()
+
+type Handler = (endpointId: string, input: CallInput) => unknown
+
+const reader = (handler: Handler) =>
+  Effect.gen(function*() {
+    const calls = yield* Ref.make<Array<{ endpointId: string; input: CallInput }>>([])
+    const api = ApiClient.of({
+      call: (endpointId, input = {}) =>
+        Effect.flatMap(Ref.update(calls, (c) => [...c, { endpointId, input }]), () => Effect.sync(() => handler(endpointId, input)))
+    })
+    const streams = yield* StreamReader.make.pipe(
+      Effect.provide(Layer.mergeAll(ConnectorManifest.layerLoaded(loaded), Layer.succeed(ApiClient, api), RecordValidation.layerNone))
+    )
+    return { streams, calls }
+  })
+
+const collect = <E>(stream: Stream.Stream<ReadEvent, E>) => Effect.map(Stream.runCollect(stream), Chunk.toArray)
+const ids = (events: ReadonlyArray<ReadEvent>) => events.flatMap((e) => (e._tag === "Records" ? e.records.map((r) => r["id"]) : []))
+
+/** Three pages of members, 2 per page, ordered by updated_at. */
+const memberPages: Handler = (_, input) => {
+  const cursor = input.query?.["cursor"]
+  const page = cursor === undefined ? 0 : Number(String(cursor).slice(1))
+  const items = [0, 1].map((i) => ({ id: `m${page * 2 + i}`, updated_at: `2025-01-0${page * 2 + i + 1}T00:00:00Z` }))
+  return { items, next_cursor: page < 2 ? `p${page + 1}` : null }
+}
+
+describe("StreamReader", () => {
+  it.effect("follows next_cursor with the manifest's page size until it is null", () =>
+    Effect.gen(function*() {
+      const { streams, calls } = yield* reader(memberPages)
+      const events = yield* collect(streams.read("members", { startDate: "2025-01-01" }))
+      expect(ids(events)).toEqual(["m0", "m1", "m2", "m3", "m4", "m5"])
+      const queries = (yield* Ref.get(calls)).map((c) => c.input.query)
+      expect(queries).toEqual([
+        { limit: 100, cursor: undefined },
+        { limit: 100, cursor: "p1" },
+        { limit: 100, cursor: "p2" }
+      ])
+    }))
+
+  it.effect("a cursor that repeats is an error naming the stream and endpoint, not a loop", () =>
+    Effect.gen(function*() {
+      const { streams, calls } = yield* reader(() => ({ items: [{ id: "x", updated_at: "2025-01-01T00:00:00Z" }], next_cursor: "same" }))
+      const error = yield* Effect.flip(collect(streams.read("members", { startDate: "2025-01-01" })))
+      expect(error.message).toBe("stream members (list_members): page 2 returned a cursor already followed; stopping instead of looping")
+      expect((yield* Ref.get(calls)).length).toBe(2)
+    }))
+
+  it.effect("selects a single object, a nested array, and reports a response without records", () =>
+    Effect.gen(function*() {
+      const company = { id: "c1", departments: [{ id: "d1", name: "Ops" }, { id: "d2", name: "Eng" }], offices: [] }
+      const { streams } = yield* reader(() => company)
+      expect(ids(yield* collect(streams.read("company", { startDate: "2025-01-01" })))).toEqual(["c1"])
+      expect(ids(yield* collect(streams.read("departments", { startDate: "2025-01-01" })))).toEqual(["d1", "d2"])
+      expect(ids(yield* collect(streams.read("offices", { startDate: "2025-01-01" })))).toEqual([])
+      const { streams: broken } = yield* reader(() => ({ items: "nope", next_cursor: null }))
+      const error = yield* Effect.flip(collect(broken.read("deductions", { startDate: "2025-01-01" })))
+      expect(error.message).toMatch(/stream deductions \(list_deductions\): \$\.items is neither an object nor an array/)
+    }))
+
+  it.effect("feeds child endpoints from parent records; children carry the parent key", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-09-15T12:00:00Z"))
+      const { streams, calls } = yield* reader((endpointId, input) => {
+        if (endpointId === "list_payrolls") return { items: [{ id: "p1" }, { id: "p2" }], next_cursor: null }
+        return { items: [{ name: "Service fee", type: "service", reference_id: input.path!["payroll_id"], reference_type: "payroll", amount: 100 }], next_cursor: null }
+      })
+      const events = yield* collect(streams.read("payroll_fees", { startDate: "2025-09-01" }))
+      const records = events.flatMap((e) => (e._tag === "Records" ? e.records : []))
+      expect(records.map((r) => [r["payroll_id"], r["reference_id"]]).sort()).toEqual([["p1", "p1"], ["p2", "p2"]])
+      const feeCalls = (yield* Ref.get(calls)).filter((c) => c.endpointId === "list_payroll_fees")
+      expect(feeCalls.map((c) => c.input.path)).toEqual(expect.arrayContaining([{ payroll_id: "p1" }, { payroll_id: "p2" }]))
+    }))
+
+  it.effect("reads date-windowed endpoints window by window from the start date to today", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-07-15T12:00:00Z"))
+      const { streams, calls } = yield* reader(() => ({ items: [], next_cursor: null }))
+      yield* collect(streams.read("payrolls", { startDate: "2025-01-01" }))
+      const windows = (yield* Ref.get(calls)).map((c) => `${c.input.query!["start_date"]}..${c.input.query!["end_date"]}`)
+      expect(windows).toEqual(["2025-01-01..2025-03-31", "2025-04-01..2025-06-29", "2025-06-30..2025-07-15"])
+    }))
+
+  it.effect("incremental: filters from the saved cursor and checkpoints after each page", () =>
+    Effect.gen(function*() {
+      const { streams, calls } = yield* reader(memberPages)
+      const events = yield* collect(streams.read("members", { startDate: "2025-01-01", state: { cursor: "2024-12-31T00:00:00Z" } }))
+      expect((yield* Ref.get(calls))[0]!.input.query).toMatchObject({ updated_at_gte: "2024-12-31T00:00:00Z" })
+      const checkpoints = events.filter((e) => e._tag === "Checkpoint").map((e) => e._tag === "Checkpoint" && e.state.cursor)
+      expect(checkpoints).toEqual(["2025-01-02T00:00:00Z", "2025-01-04T00:00:00Z", "2025-01-06T00:00:00Z", "2025-01-06T00:00:00Z"])
+      expect(events.map((e) => e._tag)).toEqual(["Records", "Checkpoint", "Records", "Checkpoint", "Records", "Checkpoint", "Checkpoint"])
+    }))
+
+  it.effect("incremental: when records arrive out of cursor order, mid-stream checkpoints stay at the start", () =>
+    Effect.gen(function*() {
+      const pages = [
+        { items: [{ id: "a", updated_at: "2025-03-01T00:00:00Z" }], next_cursor: "p1" },
+        { items: [{ id: "b", updated_at: "2025-02-01T00:00:00Z" }], next_cursor: null }
+      ]
+      const { streams } = yield* reader((_, input) => pages[input.query?.["cursor"] === "p1" ? 1 : 0])
+      const events = yield* collect(streams.read("members", { startDate: "2025-01-01", state: { cursor: "2025-01-01T00:00:00Z" } }))
+      const checkpoints = events.filter((e) => e._tag === "Checkpoint").map((e) => e._tag === "Checkpoint" && e.state.cursor)
+      expect(checkpoints).toEqual(["2025-03-01T00:00:00Z", "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z"])
+    }))
+
+  it.effect("a report is created per combination, polled with backoff until ready, then its items are read", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-07-15T12:00:00Z"))
+      let polls = 0
+      const { streams, calls } = yield* reader((endpointId, input) => {
+        switch (endpointId) {
+          case "list_members":
+            return { items: [{ id: "m1", updated_at: "2025-01-01T00:00:00Z" }], next_cursor: null }
+          case "list_time_off_policies":
+            return { items: [{ id: "pto" }], next_cursor: null }
+          case "create_time_off_balances_report":
+            return { report_id: "r1", status: "pending" }
+          default:
+            if (input.query?.["limit"] === undefined) return { report_id: "r1", status: ++polls < 4 ? "pending" : "ready" }
+            return { report_id: "r1", status: "ready", items: [{ member_id: "m1", policy_id: "pto", available: 8 }], next_cursor: null }
+        }
+      })
+      const fiber = yield* Effect.fork(collect(streams.read("time_off_balances", { startDate: "2025-01-01" })))
+      yield* TestClock.adjust("1 second")
+      expect(polls).toBe(1)
+      yield* TestClock.adjust("2 seconds")
+      expect(polls).toBe(2)
+      yield* TestClock.adjust("3 seconds")
+      expect(polls).toBe(3)
+      yield* TestClock.adjust("5 seconds")
+      const events = yield* Fiber.join(fiber)
+      expect(events.flatMap((e) => (e._tag === "Records" ? e.records : []))).toEqual([{ member_id: "m1", policy_id: "pto", available: 8 }])
+      const create = (yield* Ref.get(calls)).find((c) => c.endpointId === "create_time_off_balances_report")!
+      expect(create.input.body).toEqual({ member_id: "m1", policy_id: "pto", as_of_date: "2025-07-15" })
+    }))
+
+  it.effect("a report that never gets ready times out with a clear error", () =>
+    Effect.gen(function*() {
+      const { streams } = yield* reader((endpointId) => {
+        if (endpointId === "list_members") return { items: [{ id: "m1" }], next_cursor: null }
+        if (endpointId === "list_time_off_policies") return { items: [{ id: "pto" }], next_cursor: null }
+        return { report_id: "r1", status: "pending" }
+      })
+      const fiber = yield* Effect.fork(Effect.flip(collect(streams.read("time_off_balances", { startDate: "2025-01-01" }))))
+      yield* TestClock.adjust("11 minutes")
+      const error = yield* Fiber.join(fiber)
+      expect(error.message).toMatch(/report r1 was not ready within 10m/)
+    }))
+})
