@@ -156,7 +156,12 @@ export type ParentLink = typeof ParentLink.Type
 export const DateWindows = Schema.Struct({
   start_param: Schema.NonEmptyString,
   end_param: Schema.NonEmptyString,
-  step: described(DurationFromString, "size of each window; the API requires a bounded range")
+  step: described(DurationFromString, "size of each window; the API requires a bounded range"),
+  record_field: Schema.optional(described(
+    Schema.NonEmptyString,
+    "record date that places it in exactly one window (records the API returns for overlapping windows are kept once)"
+  )),
+  lookahead: Schema.optional(described(DurationFromString, "read this far past today (e.g. future time off)"))
 })
 
 export const AsyncReport = Schema.Struct({

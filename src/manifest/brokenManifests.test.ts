@@ -78,7 +78,7 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "unknown parent stream",
-    edits: [["parent: { stream: payrolls, field: id, param: payroll_id }\n    primary_key: [payroll_id, reference_type", "parent: { stream: payroll, field: id, param: payroll_id }\n    primary_key: [payroll_id, reference_type"]],
+    edits: [["parent: { stream: payrolls, field: id, param: payroll_id }\n    primary_key: [payroll_id, member_id", "parent: { stream: payroll, field: id, param: payroll_id }\n    primary_key: [payroll_id, member_id"]],
     reason: "Reference", path: "endpoints.list_payroll_fees.parent.stream", message: /unknown parent stream "payroll"/, at: "payroll,"
   },
   {

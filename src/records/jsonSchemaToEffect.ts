@@ -12,7 +12,7 @@
  * object schema without `type` is taken to be an object. Objects always accept properties they do not declare.
  * Nothing is transformed: the Effect schemas' `Type` and `Encoded` are the JSON values themselves.
  */
-import { Predicate, Schema } from "effect"
+import { Option, Predicate, Schema, SchemaAST as AST } from "effect"
 
 /** A schema of some JSON value; `Type` and `Encoded` are both the value itself. */
 export type JsonValueSchema = Schema.Schema<unknown>
@@ -58,7 +58,11 @@ const check = <A>(
 ): Schema.Schema<A> => self.pipe(Schema.filter((a: A) => predicate(a), { message: expectedMessage(expected), jsonSchema }))
 
 /** `type: integer`: a safe integer, as `Schema.Int` (whose `Int` identifier would give every integer a $def) */
-const Integer = check(Schema.Number, Number.isSafeInteger, "an integer", { type: "integer" })
+const Integer = Schema.Number.pipe(Schema.filter(Number.isSafeInteger, {
+  schemaId: Schema.IntSchemaId, // (JSON Schema then keeps the title and description beside `type: integer`)
+  message: expectedMessage("an integer"),
+  jsonSchema: { type: "integer" }
+}))
 
 const DateString = check(Schema.String, (s) => DATE_PATTERN.test(s), "a date (YYYY-MM-DD)", { format: "date" })
 
@@ -331,6 +335,8 @@ export const makeConverter = (document: unknown): JsonSchemaConverter => {
   const annotate = (schema: JsonValueSchema, node: Json): JsonValueSchema => {
     const annotations = annotationsOf(node)
     if (Object.keys(annotations).length === 0) return schema
+    // a message already set (by a check, an enum) is about the same value and says more
+    if (Option.isSome(AST.getMessageAnnotation(schema.ast))) return schema.annotations(annotations)
     return schema.annotations({ ...annotations, message: expectedMessage(expectedOf(node)) })
   }
 
@@ -357,7 +363,13 @@ export const makeConverter = (document: unknown): JsonSchemaConverter => {
           return t !== undefined && (declared.includes(t) || (t === "integer" && declared.includes("number")))
         })
       if (allowed.length === 0) return erase(Schema.Never)
-      return erase(Schema.Literal(...(allowed as Array<string | number | boolean | null>)))
+      const literal = erase(Schema.Literal(...(allowed as Array<string | number | boolean | null>)))
+      if (allowed.length === 1) return literal
+      // one message for the whole enum rather than one per value
+      const expected = `one of ${allowed.map((v) => formatActual(v)).join(", ")}`
+      return literal.annotations({
+        message: (issue) => ({ message: expectedMessage(expected)(issue), override: true })
+      })
     }
     const types: ReadonlyArray<PrimitiveType> | undefined = declared ??
       ("properties" in node || "required" in node ? ["object"] : "items" in node ? ["array"] : undefined)

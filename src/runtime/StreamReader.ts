@@ -13,7 +13,7 @@ import { streamsOf, type StreamDefinition } from "../manifest/streams.js"
 import { ReadError } from "./ReadError.js"
 import { RecordValidation } from "./RecordValidation.js"
 import { fieldValue, recordSelector } from "./selectRecords.js"
-import { dateWindows, todayUtc } from "./dateWindows.js"
+import { dateWindows, todayUtc, type DateWindow } from "./dateWindows.js"
 
 export type ApiRecord = Record<string, unknown>
 
@@ -140,10 +140,19 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       }
 
       if (endpoint.windows !== undefined) {
-        const { start_param, end_param, step } = endpoint.windows
+        const { start_param, end_param, step, record_field, lookahead } = endpoint.windows
+        const inWindow = (w: DateWindow) => (r: ApiRecord) => {
+          const value = fieldValue(r, record_field!)
+          const day = typeof value === "string" ? value.slice(0, 10) : undefined
+          return day === undefined || (day >= w.start && day <= w.end)
+        }
         return Stream.unwrap(Effect.map(Clock.currentTimeMillis, (now) =>
-          Stream.fromIterable(dateWindows(options.startDate, todayUtc(now), step)).pipe(
-            Stream.flatMap((w) => Stream.map(pages(def, { query: { [start_param]: w.start, [end_param]: w.end } }), emit))
+          Stream.fromIterable(dateWindows(options.startDate, todayUtc(now + (lookahead ? Duration.toMillis(lookahead) : 0)), step)).pipe(
+            Stream.flatMap((w) =>
+              pages(def, { query: { [start_param]: w.start, [end_param]: w.end } }).pipe(
+                Stream.map((records) => emit(record_field === undefined ? records : records.filter(inWindow(w))))
+              )
+            )
           )))
       }
 

@@ -11,6 +11,8 @@ import { TokenProvider } from "../auth/TokenProvider.js"
 import { TokenStore } from "../auth/store/TokenStore.js"
 import { ApiClient } from "../http/ApiClient.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import type { LoadedManifest } from "../manifest/loadManifest.js"
+import type { RetryPolicy } from "../manifest/Manifest.js"
 import { loadProjectManifest } from "../manifest/testing.js"
 import { RecordValidation } from "../runtime/RecordValidation.js"
 import { StreamReader } from "../runtime/StreamReader.js"
@@ -34,13 +36,25 @@ export interface ConnectorLayerOptions {
   /** the token store; defaults to an in-memory one (give your own to inspect it) */
   readonly store?: Layer.Layer<TokenStore>
   readonly validation?: Layer.Layer<RecordValidation>
+  /** replace parts of the manifest's retry policy (tests shorten the waits) */
+  readonly retry?: Partial<RetryPolicy>
 }
+
+/** The project manifest with test overrides applied. */
+const manifestFor = (options: ConnectorLayerOptions): LoadedManifest =>
+  options.retry === undefined ? projectManifest : {
+    ...projectManifest,
+    manifest: {
+      ...projectManifest.manifest,
+      defaults: { ...projectManifest.manifest.defaults, retry: { ...projectManifest.manifest.defaults.retry, ...options.retry } }
+    }
+  }
 
 /** OAuth client + token store + token provider + HTTP pipeline + stream reader, against the mock. */
 export const connectorLayer = (options: ConnectorLayerOptions) => {
   const settings = mockOAuthSettings(options.mock)
   const base = Layer.mergeAll(
-    ConnectorManifest.layerLoaded(projectManifest),
+    ConnectorManifest.layerLoaded(manifestFor(options)),
     options.store ?? TokenStore.layerMemory,
     OAuthClient.layer(settings).pipe(Layer.provide(NodeHttpClient.layerUndici)),
     NodeHttpClient.layerUndici,
