@@ -200,6 +200,11 @@ const cases: ReadonlyArray<Case> = [
     reason: "Reference", path: "endpoints.get_time_off_balances_report.report.body.policy_id", message: /placeholder \{policies.id\}/, at: '"{policies.id}"'
   },
   {
+    name: "record selector pointing at nothing the spec describes",
+    edits: [["    stream: deductions\n    paginator: cursor\n", "    stream: deductions\n    paginator: cursor\n    records: $.entries\n"]],
+    reason: "Spec", path: "endpoints.list_deductions.records", message: /has nothing at \$\.entries/, at: "$.entries"
+  },
+  {
     name: "document that is not a mapping",
     edits: [[original, "- just\n- a list\n"]],
     reason: "Shape", path: "", message: /expected a mapping/, at: "- just"

@@ -3,7 +3,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Ajv2019 } from "ajv/dist/2019.js"
 import * as YAML from "yaml"
 import { connectorJsonSchema, connectorJsonSchemaFile } from "./connectorJsonSchema.js"
-import { manifestText, projectFile } from "./testing.js"
+import { manifestNamesFile, manifestNamesSource } from "./manifestNames.js"
+import { loadProjectManifest, manifestText, projectFile } from "./testing.js"
 
 describe("schemas/connector.schema.json", () => {
   const checkedIn = readFileSync(projectFile(connectorJsonSchemaFile), "utf8")
@@ -24,5 +25,12 @@ describe("schemas/connector.schema.json", () => {
     manifest.defaults.retry.max_atempts = 3
     expect(validate(manifest)).toBe(false)
     expect(JSON.stringify(validate.errors)).toContain("max_atempts")
+  })
+})
+
+describe("src/generated/manifestNames.ts", () => {
+  it("lists the streams and actions of connector.yaml (run `npm run gen:schema` after changing it)", () => {
+    const { manifest } = loadProjectManifest()
+    expect(readFileSync(projectFile(manifestNamesFile), "utf8")).toBe(manifestNamesSource(manifest))
   })
 })

@@ -8,13 +8,17 @@ import * as YAML from "yaml"
 import { checkManifest, formatPath, type Path, type PathProblem } from "./checkManifest.js"
 import { Manifest } from "./Manifest.js"
 import { ManifestError, type ManifestProblem } from "./ManifestError.js"
+import { makeRecordSchemas, RecordSchemaError, type RecordSchemas } from "../records/RecordSchemas.js"
 import { parseSpec, type OpenApiSpec } from "../spec/OpenApiSpec.js"
+import { streamsOf } from "./streams.js"
 
 /** A manifest that passed every check, with the OpenAPI description it was checked against. */
 export interface LoadedManifest {
   readonly file: string
   readonly manifest: Manifest
   readonly spec: OpenApiSpec
+  /** each stream's record schema, out of the OpenAPI description */
+  readonly records: RecordSchemas
 }
 
 const decode = Schema.decodeUnknownEither(Manifest, { errors: "all", onExcessProperty: "error" })
@@ -90,7 +94,15 @@ export const parseManifest = (
     if (Either.isLeft(decoded)) return fail(file, schemaProblems(located.right, decoded.left))
     const problems = checkManifest(decoded.right, spec).map((p) => toProblem(located.right, p))
     if (problems.length > 0) return fail(file, problems)
-    return Effect.succeed({ file, manifest: decoded.right, spec })
+    try {
+      const records = makeRecordSchemas(decoded.right, spec.document)
+      return Effect.succeed({ file, manifest: decoded.right, spec, records })
+    } catch (e) {
+      if (!(e instanceof RecordSchemaError)) throw e
+      const stream = streamsOf(decoded.right).find((s) => e.message.startsWith(`stream ${s.name}:`))
+      const path = stream === undefined ? ["endpoints"] : ["endpoints", stream.endpointId, ...(stream.derivedFrom ? ["derive", stream.name, "records"] : ["records"])]
+      return fail(file, [toProblem(located.right, { reason: "Spec", path, message: e.message })])
+    }
   })
 
 const parseYaml = (text: string): Either.Either<Located, Array<ManifestProblem>> => {

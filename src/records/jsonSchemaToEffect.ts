@@ -57,8 +57,11 @@ const check = <A>(
   jsonSchema: object
 ): Schema.Schema<A> => self.pipe(Schema.filter((a: A) => predicate(a), { message: expectedMessage(expected), jsonSchema }))
 
-/** `type: integer`: a safe integer, as `Schema.Int` (whose `Int` identifier would give every integer a $def) */
-const Integer = Schema.Number.pipe(Schema.filter(Number.isSafeInteger, {
+/**
+ * `type: integer`: a number without fraction. Not `Schema.Int` itself: its `Int` identifier would make every
+ * integer a `$ref` to one shared `$defs/Int` in JSON Schema (and it rejects integers beyond 2^53).
+ */
+const Integer = Schema.Number.pipe(Schema.filter(Number.isInteger, {
   schemaId: Schema.IntSchemaId, // (JSON Schema then keeps the title and description beside `type: integer`)
   message: expectedMessage("an integer"),
   jsonSchema: { type: "integer" }
@@ -77,7 +80,6 @@ const AnyObject = Schema.Record({ key: Schema.String, value: Schema.Unknown }).a
   ...objectMessage,
   jsonSchema: { type: "object" }
 })
-
 
 const PRIMITIVE_TYPES = ["string", "integer", "number", "boolean", "null", "object", "array"] as const
 type PrimitiveType = (typeof PRIMITIVE_TYPES)[number]
@@ -468,9 +470,8 @@ export const makeConverter = (document: unknown): JsonSchemaConverter => {
     for (const [name, sub] of Object.entries(properties)) fields[name] = property(sub, required.has(name))
     // required but not described: present with any value
     for (const name of required) if (!(name in fields)) fields[name] = Schema.Unknown
-    // JSON objects only: a struct alone would also accept arrays
-    const struct = erase(Schema.Struct(fields).annotations(objectMessage))
-    return check(struct, (u) => !Array.isArray(u), "an object", {})
+    // (a struct accepts objects only, not arrays; and it keeps quiet about properties it does not declare)
+    return erase(Schema.Struct(fields).annotations(objectMessage))
   }
 
   const property = (sub: unknown, isRequired: boolean): Schema.Schema.All | Schema.PropertySignature.All => {

@@ -1,5 +1,6 @@
 /** How the runtime checks each record against its stream's schema (records pass through unchanged). */
-import { Context, Layer } from "effect"
+import { Context, Effect, Layer } from "effect"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 
 export interface RecordProblem {
   /** field path inside the record, e.g. `name.given_name` */
@@ -12,6 +13,12 @@ export type RecordValidator = (record: unknown) => RecordProblem | undefined
 export class RecordValidation extends Context.Tag("justworks-connector/RecordValidation")<RecordValidation, {
   readonly validator: (stream: string) => RecordValidator
 }>() {
+  /** each record is checked against its stream's schema from the OpenAPI description */
+  static layer = Layer.effect(
+    RecordValidation,
+    Effect.map(ConnectorManifest, ({ records }) => RecordValidation.of({ validator: (stream) => records.validator(stream) }))
+  )
+
   /** accept every record (for measuring the rest of the pipeline) */
   static layerNone = Layer.succeed(RecordValidation, RecordValidation.of({ validator: () => () => undefined }))
 }

@@ -58,7 +58,12 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
     }
 
     /** The records of one request, or of every page of a paginated request, one batch per page. */
-    const pages = (def: StreamDefinition, input: CallInput): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> => {
+    const pages = (
+      def: StreamDefinition,
+      input: CallInput,
+      /** fields the connector adds to each record (a child's parent key), before it is checked */
+      added?: Readonly<Record<string, string>>
+    ): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> => {
       const select = recordSelector(def.records)
       const validate = validation.validator(def.name)
       const readError = (reason: ReadError["reason"], detail: string) =>
@@ -67,6 +72,8 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         const selected = select(body)
         if (!selected.ok) return Effect.fail(readError("UnexpectedResponse", selected.detail))
         for (const record of selected.records) {
+          // the page's records were parsed for this read alone: extend them in place
+          if (added !== undefined) Object.assign(record, added)
           const problem = validate(record)
           if (problem !== undefined) {
             const key = def.primaryKey.map((k) => `${k}=${JSON.stringify(fieldValue(record, k))}`).join(", ")
@@ -132,9 +139,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
               return Stream.fail(new ReadError({ reason: "UnexpectedResponse", stream: def.name, endpoint: def.endpointId, detail: `a ${parentName} record has no "${field}"` }))
             }
             const key = String(value)
-            return pages(def, { path: { [param]: key } }).pipe(
-              Stream.map((records) => emit(records.map((r) => ({ ...r, [param]: key }))))
-            )
+            return Stream.map(pages(def, { path: { [param]: key } }, { [param]: key }), emit)
           }, { concurrency: substreams })
         )
       }

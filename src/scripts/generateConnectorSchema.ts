@@ -1,6 +1,16 @@
-/** `npm run gen:schema`: rewrite schemas/connector.schema.json from the Manifest schema. */
+/**
+ * `npm run gen:schema`: rewrite what is generated from the manifest: schemas/connector.schema.json (from the
+ * Manifest schema) and src/generated/manifestNames.ts (from connector.yaml).
+ */
+import { NodeContext } from "@effect/platform-node"
 import { writeFileSync } from "node:fs"
+import { Effect } from "effect"
 import { connectorJsonSchema, connectorJsonSchemaFile } from "../manifest/connectorJsonSchema.js"
+import { loadManifest } from "../manifest/loadManifest.js"
+import { manifestNamesFile, manifestNamesSource } from "../manifest/manifestNames.js"
 
 writeFileSync(connectorJsonSchemaFile, connectorJsonSchema())
 console.log(`wrote ${connectorJsonSchemaFile}`)
+const { manifest } = await Effect.runPromise(loadManifest("connector.yaml").pipe(Effect.provide(NodeContext.layer)))
+writeFileSync(manifestNamesFile, manifestNamesSource(manifest))
+console.log(`wrote ${manifestNamesFile}`)

@@ -35,7 +35,7 @@ export interface ConnectorLayerOptions {
   readonly refreshAhead?: Duration.DurationInput
   /** the token store; defaults to an in-memory one (give your own to inspect it) */
   readonly store?: Layer.Layer<TokenStore>
-  readonly validation?: Layer.Layer<RecordValidation>
+  readonly validation?: Layer.Layer<RecordValidation, never, ConnectorManifest>
   /** replace parts of the manifest's retry policy (tests shorten the waits) */
   readonly retry?: Partial<RetryPolicy>
 }
@@ -57,8 +57,7 @@ export const connectorLayer = (options: ConnectorLayerOptions) => {
     ConnectorManifest.layerLoaded(manifestFor(options)),
     options.store ?? TokenStore.layerMemory,
     OAuthClient.layer(settings).pipe(Layer.provide(NodeHttpClient.layerUndici)),
-    NodeHttpClient.layerUndici,
-    options.validation ?? RecordValidation.layerNone
+    NodeHttpClient.layerUndici
   )
   const tokens = TokenProvider.layer({
     connectionId: options.connectionId ?? "test",
@@ -67,7 +66,8 @@ export const connectorLayer = (options: ConnectorLayerOptions) => {
     idleWarningAfter: settings.idleWarningAfter
   })
   const api = ApiClient.layer({ baseUrl: options.mock.url })
-  const withTokens = Layer.provideMerge(tokens, base)
+  const withValidation = Layer.provideMerge(options.validation ?? RecordValidation.layer, base)
+  const withTokens = Layer.provideMerge(tokens, withValidation)
   const withApi = Layer.provideMerge(api, withTokens)
   return Layer.provideMerge(StreamReader.layer, withApi)
 }

@@ -1,0 +1,67 @@
+/**
+ * The library entry against the stateful mock: the README's example runs as written, and the service's
+ * streams, actions, healthchecks and scope helpers behave.
+ */
+import { execFile } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { promisify } from "node:util"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect, Either, Redacted, Stream } from "effect"
+import { mockServer } from "../mocks/mockServer.js"
+import type { MockServer } from "../mocks/startMockServer.js"
+import { Justworks } from "./Justworks.js"
+import { projectFile } from "./manifest/testing.js"
+
+const justworksFor = (mock: MockServer, scopes: ReadonlyArray<string>) => {
+  const issued = mock.issueTokens(scopes)
+  return Justworks.layer({
+    clientId: mock.clientId,
+    clientSecret: Redacted.make(mock.clientSecret),
+    baseUrl: mock.url,
+    tokens: { accessToken: Redacted.make(issued.access_token), refreshToken: Redacted.make(issued.refresh_token), scopes }
+  })
+}
+
+describe("Justworks (library entry)", () => {
+  it("the README example runs as written", async () => {
+    const readme = readFileSync(projectFile("README.md"), "utf8")
+    const example = /## Library[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1]
+    expect(example).toBeDefined()
+    // inside the package, "justworks-connector" resolves to the package itself
+    const dir = mkdtempSync(join(projectFile("src"), ".readme-example-"))
+    try {
+      writeFileSync(join(dir, "example.ts"), example!)
+      const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", join(dir, "example.ts")], { cwd: projectFile(""), timeout: 60_000 })
+      expect(stdout.trim()).toMatch(/^.+: 250 members$/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+
+  it.live("streams, actions, healthchecks and scope helpers", () =>
+    Effect.gen(function*() {
+      const mock = yield* mockServer({ members: 40 })
+      yield* Effect.gen(function*() {
+        const justworks = yield* Justworks
+        expect(yield* Stream.runCount(justworks.stream("members"))).toBe(40)
+        const member = (yield* justworks.action("get_member", { member_id: mock.store.memberId(3) })) as { id: string }
+        expect(member.id).toBe(mock.store.memberId(3))
+        const page = (yield* justworks.action("list_members", { limit: 5 })) as { items: Array<unknown>; next_cursor: string }
+        expect(page.items).toHaveLength(5)
+        const bad = yield* Effect.flip(justworks.action("get_member", { id: "x" } as never))
+        expect(bad.message).toBe('action get_member: "member_id" is required (a string)')
+        const notGranted = yield* Effect.flip(justworks.action("get_member_tax_id", { member_id: mock.store.memberId(3) }))
+        expect(notGranted.message).toMatch(/lacks member.tax_id:read; reconnect with the preset sensitive_member_data selected/)
+        const health = yield* justworks.healthcheck
+        expect(health.checks.map((c) => `${c.name}: ${c.status}`)).toEqual([
+          "Get Company Information: passed",
+          "List Company Members: passed",
+          "List Company Departments: passed",
+          "List Time Off Policies: skipped"
+        ])
+        expect(health.idle.warn).toBe(false)
+        expect(Either.getOrThrow(justworks.minimalScopes({ presets: ["deductions"] }))).toEqual(["deductions:write"])
+      }).pipe(Effect.provide(justworksFor(mock, ["company.detail:read", "member.detail:read"])))
+    }).pipe(Effect.scoped), 30_000)
+})

@@ -1,0 +1,152 @@
+/**
+ * The library entry: one service, built from a connection's config, that reads streams, runs actions and
+ * healthchecks, and answers scope questions. `Justworks.layer(options)` wires everything.
+ */
+import { NodeContext, NodeHttpClient } from "@effect/platform-node"
+import { Clock, Context, Duration, Effect, Either, Layer, type Redacted, Stream } from "effect"
+import { fileURLToPath } from "node:url"
+import { ActionRunner, type ActionInput, type ActionError } from "./actions/ActionRunner.js"
+import { OAuthClient } from "./auth/OAuthClient.js"
+import { oauthSettings } from "./auth/OAuthSettings.js"
+import { TokenProvider, type TokenError } from "./auth/TokenProvider.js"
+import { StoredConnection } from "./auth/store/StoredConnection.js"
+import { TokenStore } from "./auth/store/TokenStore.js"
+import type { ActionId, StreamName } from "./generated/manifestNames.js"
+import { Healthchecks, type HealthReport } from "./health/Healthchecks.js"
+import type { ApiError } from "./http/ApiError.js"
+import { ApiClient } from "./http/ApiClient.js"
+import { ConnectorManifest } from "./manifest/ConnectorManifest.js"
+import { RecordValidation } from "./runtime/RecordValidation.js"
+import { StreamReader, type ApiRecord, type ReadEvent, type ReadFailure, type StreamState } from "./runtime/StreamReader.js"
+import { todayUtc } from "./runtime/dateWindows.js"
+import { minimalScopesFor, scopeClosureFor, type Selection, type UnknownSelection } from "./scopes/ScopeAlgebra.js"
+
+/** An in-memory token store, holding the given tokens under the connection id. */
+const memoryStore = (options: JustworksOptions, declaredScopes: ReadonlyArray<string>, lifetime: Duration.Duration) =>
+  Layer.effect(TokenStore, Effect.gen(function*() {
+    const store = yield* TokenStore.makeMemory
+    const tokens = options.tokens
+    if (tokens !== undefined) {
+      const now = new Date(yield* Clock.currentTimeMillis)
+      yield* store.put(new StoredConnection({
+        connectionId: options.connectionId ?? "default",
+        accessToken: tokens.accessToken,
+        accessTokenExpiresAt: tokens.expiresAt ?? new Date(now.getTime() + Duration.toMillis(lifetime)),
+        refreshToken: tokens.refreshToken,
+        refreshTokenIssuedAt: now,
+        grantedScopes: tokens.scopes ?? declaredScopes,
+        createdAt: now,
+        lastRefreshedAt: now,
+        lastUsedAt: now
+      }))
+    }
+    return store
+  }))
+
+/** The manifest shipped with the package. */
+export const defaultManifestFile = fileURLToPath(new URL("../connector.yaml", import.meta.url))
+
+export interface JustworksOptions {
+  readonly clientId: string
+  readonly clientSecret: Redacted.Redacted<string>
+  /** which stored connection to use (default "default") */
+  readonly connectionId?: string | undefined
+  /** the API's base URL (default: the manifest's, production) */
+  readonly baseUrl?: string | undefined
+  readonly authorizeUrl?: string | undefined
+  /** a different manifest than the packaged connector.yaml */
+  readonly manifestFile?: string | undefined
+  /** where tokens live (default: in memory, holding `tokens` if given) */
+  readonly tokenStore?: Layer.Layer<TokenStore, unknown> | undefined
+  /** tokens obtained elsewhere (e.g. kept by an ETL platform); stored in the in-memory store */
+  readonly tokens?: ConnectionTokens | undefined
+  /** how records are checked (default: against the OpenAPI description's schemas) */
+  readonly validation?: Layer.Layer<RecordValidation, unknown, ConnectorManifest> | undefined
+}
+
+export interface ConnectionTokens {
+  readonly accessToken: Redacted.Redacted<string>
+  readonly refreshToken?: Redacted.Redacted<string> | undefined
+  /** when the access token expires (unknown: it is used until the API refuses it, then refreshed) */
+  readonly expiresAt?: Date | undefined
+  /** the scopes granted to these tokens (unknown: assumed to be every declared scope) */
+  readonly scopes?: ReadonlyArray<string> | undefined
+}
+
+export interface StreamOptions {
+  /** first day of date-windowed streams (default: two years ago) */
+  readonly startDate?: string | undefined
+  /** a checkpoint's state, to read incrementally from it */
+  readonly state?: StreamState | undefined
+}
+
+export class Justworks extends Context.Tag("justworks-connector/Justworks")<Justworks, {
+  readonly streamNames: ReadonlyArray<StreamName>
+  /** the records of a stream */
+  readonly stream: (name: StreamName, options?: StreamOptions) => Stream.Stream<ApiRecord, ReadFailure>
+  /** record batches and checkpoints of a stream (for incremental syncs) */
+  readonly read: (name: StreamName, options?: StreamOptions) => Stream.Stream<ReadEvent, ReadFailure>
+  readonly action: (id: ActionId, input?: ActionInput) => Effect.Effect<unknown, ActionError | ApiError | TokenError>
+  readonly healthcheck: Effect.Effect<HealthReport, TokenError>
+  /** the minimal scope list to request for presets and/or actions (default: the default presets) */
+  readonly minimalScopes: (selection?: Selection) => Either.Either<Array<string>, UnknownSelection>
+  /** everything such a selection grants */
+  readonly scopeClosure: (selection?: Selection) => Either.Either<Array<string>, UnknownSelection>
+}>() {
+  static make = Effect.gen(function*() {
+    const { manifest } = yield* ConnectorManifest
+    const reader = yield* StreamReader
+    const actions = yield* ActionRunner
+    const health = yield* Healthchecks
+    const options = (o: StreamOptions = {}) =>
+      Effect.map(Clock.currentTimeMillis, (now) => ({
+        startDate: o.startDate ?? todayUtc(now - Duration.toMillis(Duration.days(730))),
+        state: o.state
+      }))
+    return Justworks.of({
+      streamNames: reader.streams.map((s) => s.name as StreamName),
+      stream: (name, o) => Stream.unwrap(Effect.map(options(o), (opts) => reader.records(name, opts))),
+      read: (name, o) => Stream.unwrap(Effect.map(options(o), (opts) => reader.read(name, opts))),
+      action: (id, input) => actions.run(id, input),
+      healthcheck: health.run,
+      minimalScopes: (selection = {}) => minimalScopesFor(manifest, selection),
+      scopeClosure: (selection = {}) => scopeClosureFor(manifest, selection)
+    })
+  })
+
+  /** Everything the service needs, from a connection's settings. */
+  static layer = (options: JustworksOptions) => {
+    const manifestLayer = ConnectorManifest.layer(options.manifestFile ?? defaultManifestFile).pipe(Layer.provide(NodeContext.layer))
+    return Layer.unwrapEffect(Effect.gen(function*() {
+      const loaded = yield* Effect.provide(ConnectorManifest, manifestLayer)
+      const auth = oauthSettings(loaded.manifest.auth, {
+        baseUrl: options.baseUrl ?? loaded.manifest.defaults.requester.base_url,
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        authorizeUrl: options.authorizeUrl
+      })
+      const base = Layer.mergeAll(
+        ConnectorManifest.layerLoaded(loaded),
+        NodeHttpClient.layerUndici,
+        OAuthClient.layer(auth).pipe(Layer.provide(NodeHttpClient.layerUndici)),
+        options.tokenStore ?? memoryStore(options, Object.keys(loaded.manifest.scopes), auth.accessTokenLifetime)
+      )
+      const tokens = Layer.provideMerge(
+        TokenProvider.layer({
+          connectionId: options.connectionId ?? "default",
+          refreshAhead: auth.refreshAhead,
+          refreshTokenLifetime: auth.refreshTokenLifetime,
+          idleWarningAfter: auth.idleWarningAfter
+        }),
+        base
+      )
+      const api = Layer.provideMerge(ApiClient.layer({ baseUrl: options.baseUrl }), tokens)
+      const validation = Layer.provideMerge(options.validation ?? RecordValidation.layer, api)
+      const services = Layer.provideMerge(
+        Layer.mergeAll(ActionRunner.layer, Layer.provideMerge(Healthchecks.layer, StreamReader.layer)),
+        validation
+      )
+      return Layer.provideMerge(Layer.effect(Justworks, Justworks.make), services)
+    }))
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Runs any declared action: checks the connection's granted scopes cover it, maps the input onto the
+ * endpoint's path parameters, query parameters (as the OpenAPI description declares them) and body, and
+ * calls it through the HTTP pipeline. No action-specific code.
+ */
+import { Context, Effect, Layer, Schema } from "effect"
+import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
+import type { ApiError } from "../http/ApiError.js"
+import { ApiClient } from "../http/ApiClient.js"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import { endpointMethod } from "../manifest/streams.js"
+import { closure, presetsGranting } from "../scopes/ScopeAlgebra.js"
+import { pathParams } from "../spec/OpenApiSpec.js"
+
+export class ActionError extends Schema.TaggedError<ActionError>()("ActionError", {
+  reason: Schema.Literal("UnknownAction", "InvalidInput", "ScopeNotGranted"),
+  action: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `action ${this.action}: ${this.detail}`
+  }
+}
+
+export type ActionInput = Readonly<Record<string, unknown>>
+
+export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner")<ActionRunner, {
+  readonly actions: ReadonlyArray<string>
+  readonly run: (action: string, input?: ActionInput) => Effect.Effect<unknown, ActionError | ApiError | TokenError>
+}>() {
+  static make = Effect.gen(function*() {
+    const { manifest, spec } = yield* ConnectorManifest
+    const api = yield* ApiClient
+    const tokens = yield* TokenProvider
+    const ids = Object.keys(manifest.actions)
+
+    const run = (id: string, input: ActionInput = {}) =>
+      Effect.gen(function*() {
+        const action = manifest.actions[id]
+        const fail = (reason: ActionError["reason"], detail: string) => new ActionError({ reason, action: id, detail })
+        if (action === undefined) return yield* fail("UnknownAction", `unknown action; valid actions: ${ids.join(", ")}`)
+        const endpointId = action.endpoint ?? id
+        const endpoint = manifest.endpoints[endpointId]!
+        const method = endpointMethod(manifest, endpoint)
+        const operation = spec.operations.find((o) => o.method === method && o.path === endpoint.path)!
+
+        const granted = closure(manifest, (yield* tokens.connection).grantedScopes)
+        const missing = action.scopes.filter((s) => !granted.includes(s))
+        if (missing.length > 0) {
+          const presets = [...new Set(missing.flatMap((s) => presetsGranting(manifest, s)))]
+          return yield* fail("ScopeNotGranted", `the connection lacks ${missing.join(", ")}; reconnect with the preset ${presets.join(" or ")} selected`)
+        }
+
+        const path: Record<string, string> = {}
+        for (const name of pathParams(endpoint.path)) {
+          const value = input[name]
+          if (typeof value !== "string" && typeof value !== "number") return yield* fail("InvalidInput", `"${name}" is required (a string)`)
+          path[name] = String(value)
+        }
+        const queryNames = operation.parameters.filter((p) => p.in === "query")
+        const query: Record<string, string | number | boolean> = {}
+        for (const param of queryNames) {
+          const value = input[param.name]
+          if (value === undefined) {
+            if (param.required) return yield* fail("InvalidInput", `"${param.name}" is required`)
+            continue
+          }
+          if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+            return yield* fail("InvalidInput", `"${param.name}" must be a string, number or boolean`)
+          }
+          query[param.name] = value
+        }
+        const used = new Set([...Object.keys(path), ...queryNames.map((p) => p.name)])
+        const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !used.has(k)))
+        const takesBody = method !== "GET"
+        if (!takesBody && Object.keys(rest).length > 0) {
+          const valid = [...used].join(", ") || "none"
+          return yield* fail("InvalidInput", `unknown input ${Object.keys(rest).map((k) => `"${k}"`).join(", ")}; valid: ${valid}`)
+        }
+        const body = takesBody ? ("body" in rest ? rest["body"] : rest) : undefined
+        return yield* api.call(endpointId, { path, query, ...(body === undefined ? {} : { body }) })
+      })
+
+    return ActionRunner.of({ actions: ids, run })
+  })
+
+  static layer = Layer.effect(ActionRunner, ActionRunner.make)
+}

@@ -1,0 +1,55 @@
+/**
+ * The manifest's healthchecks, run as far as the connection's scopes allow, plus the idle warning: a
+ * connection unused for longer than the manifest's `idle_warning_after` is reported before it dies.
+ */
+import { Clock, Context, Effect, Layer, Stream } from "effect"
+import { TokenProvider, type IdleStatus, type TokenError } from "../auth/TokenProvider.js"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import { covers, presetsGranting } from "../scopes/ScopeAlgebra.js"
+import { StreamReader } from "../runtime/StreamReader.js"
+import { todayUtc } from "../runtime/dateWindows.js"
+
+export interface HealthcheckResult {
+  readonly name: string
+  readonly stream: string
+  readonly scopes: ReadonlyArray<string>
+  readonly status: "passed" | "failed" | "skipped"
+  readonly detail: string
+}
+
+export interface HealthReport {
+  readonly checks: ReadonlyArray<HealthcheckResult>
+  readonly idle: IdleStatus
+  /** every check that could run passed */
+  readonly ok: boolean
+}
+
+export class Healthchecks extends Context.Tag("justworks-connector/Healthchecks")<Healthchecks, {
+  readonly run: Effect.Effect<HealthReport, TokenError>
+}>() {
+  static make = Effect.gen(function*() {
+    const { manifest } = yield* ConnectorManifest
+    const reader = yield* StreamReader
+    const tokens = yield* TokenProvider
+    const run = Effect.gen(function*() {
+      const connection = yield* tokens.connection
+      const idle = yield* tokens.idleStatus
+      const today = todayUtc(yield* Clock.currentTimeMillis)
+      const checks = yield* Effect.forEach(manifest.healthchecks, (check) => {
+        const base = { name: check.name, stream: check.stream, scopes: check.scopes }
+        if (!covers(manifest, connection.grantedScopes, check.scopes)) {
+          const presets = [...new Set(check.scopes.flatMap((s) => presetsGranting(manifest, s)))]
+          return Effect.succeed<HealthcheckResult>({ ...base, status: "skipped", detail: `not granted: ${check.scopes.join(", ")} (preset ${presets.join(" or ")})` })
+        }
+        return Stream.runHead(reader.read(check.stream, { startDate: today })).pipe(
+          Effect.map((): HealthcheckResult => ({ ...base, status: "passed", detail: "ok" })),
+          Effect.catchAll((e) => Effect.succeed<HealthcheckResult>({ ...base, status: "failed", detail: e.message }))
+        )
+      }, { concurrency: manifest.defaults.concurrency.streams })
+      return { checks, idle, ok: checks.every((c) => c.status !== "failed") }
+    })
+    return Healthchecks.of({ run })
+  })
+
+  static layer = Layer.effect(Healthchecks, Healthchecks.make)
+}

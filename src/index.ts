@@ -1,0 +1,30 @@
+/**
+ * justworks-connector: the Justworks Partner API as typed Effect streams and actions, declared in
+ * connector.yaml.
+ *
+ * ```ts
+ * const program = Effect.gen(function*() {
+ *   const justworks = yield* Justworks
+ *   const members = yield* Stream.runCollect(justworks.stream("members"))
+ * }).pipe(Effect.provide(Justworks.layer({ clientId, clientSecret, tokenStore })))
+ * ```
+ */
+export { Justworks, defaultManifestFile, type JustworksOptions, type StreamOptions } from "./Justworks.js"
+export type { ActionId, StreamName } from "./generated/manifestNames.js"
+export { actionIds, streamNames } from "./generated/manifestNames.js"
+export type { ApiRecord, ReadEvent, ReadFailure, StreamState } from "./runtime/StreamReader.js"
+export { ReadError } from "./runtime/ReadError.js"
+export { ApiError } from "./http/ApiError.js"
+export { ActionError, type ActionInput } from "./actions/ActionRunner.js"
+export type { HealthReport, HealthcheckResult } from "./health/Healthchecks.js"
+export { AuthorizationFailed, ReconnectRequired, TokenEndpointError } from "./auth/AuthError.js"
+export { beginAuthorization, completeAuthorization, disconnect, type PendingAuthorization } from "./auth/connection.js"
+export { authorizeViaLoopback, type LoopbackOptions } from "./auth/loopbackAuthorization.js"
+export { StoredConnection } from "./auth/store/StoredConnection.js"
+export { TokenStore } from "./auth/store/TokenStore.js"
+export { TokenStoreError } from "./auth/store/TokenStoreError.js"
+export * as SqliteTokenStore from "./auth/store/SqliteTokenStore.js"
+export { closure, minimal, minimalScopesFor, scopeClosureFor, type Selection } from "./scopes/ScopeAlgebra.js"
+export { loadManifest, parseManifest, type LoadedManifest } from "./manifest/loadManifest.js"
+export { ManifestError } from "./manifest/ManifestError.js"
+export type { Manifest } from "./manifest/Manifest.js"
