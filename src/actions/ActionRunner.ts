@@ -72,7 +72,7 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
         }
         const used = new Set([...Object.keys(path), ...queryNames.map((p) => p.name)])
         const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !used.has(k)))
-        const takesBody = method !== "GET"
+        const takesBody = operation.hasBody
         if (!takesBody && Object.keys(rest).length > 0) {
           const valid = [...used].join(", ") || "none"
           return yield* fail("InvalidInput", `unknown input ${Object.keys(rest).map((k) => `"${k}"`).join(", ")}; valid: ${valid}`)

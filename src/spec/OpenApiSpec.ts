@@ -18,6 +18,8 @@ export interface SpecOperation {
   /** scopes of the first security requirement; `undefined` when the operation takes no bearer token */
   readonly scopes: ReadonlyArray<string> | undefined
   readonly parameters: ReadonlyArray<SpecParameter>
+  /** the operation takes a request body */
+  readonly hasBody: boolean
 }
 
 export interface OpenApiSpec {
@@ -84,7 +86,8 @@ export const fromDocument = (file: string, doc: unknown): OpenApiSpec => {
         method: method.toUpperCase(),
         path,
         scopes,
-        parameters
+        parameters,
+        hasBody: op["requestBody"] !== undefined
       })
     }
   }

@@ -2,6 +2,7 @@
  * Test wiring: the connector's services against a running mock API (stateful mock or Prism), from the
  * real connector.yaml. All `Layer.provide` plumbing for tests lives here.
  */
+import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Duration, Layer, Redacted } from "effect"
 import type { MockServer } from "../../mocks/startMockServer.js"
@@ -36,6 +37,8 @@ export interface ConnectorLayerOptions {
   /** the token store; defaults to an in-memory one (give your own to inspect it) */
   readonly store?: Layer.Layer<TokenStore>
   readonly validation?: Layer.Layer<RecordValidation, never, ConnectorManifest>
+  /** the HTTP client (default: undici); tests wrap it to watch or steer requests */
+  readonly http?: Layer.Layer<HttpClient.HttpClient>
   /** replace parts of the manifest's retry policy (tests shorten the waits) */
   readonly retry?: Partial<RetryPolicy>
 }
@@ -56,8 +59,8 @@ export const connectorLayer = (options: ConnectorLayerOptions) => {
   const base = Layer.mergeAll(
     ConnectorManifest.layerLoaded(manifestFor(options)),
     options.store ?? TokenStore.layerMemory,
-    OAuthClient.layer(settings).pipe(Layer.provide(NodeHttpClient.layerUndici)),
-    NodeHttpClient.layerUndici
+    OAuthClient.layer(settings).pipe(Layer.provide(options.http ?? NodeHttpClient.layerUndici)),
+    options.http ?? NodeHttpClient.layerUndici
   )
   const tokens = TokenProvider.layer({
     connectionId: options.connectionId ?? "test",
