@@ -208,14 +208,19 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       const report = def.endpoint.report!
       const readError = (reason: ReadError["reason"], detail: string) =>
         new ReadError({ reason, stream: def.name, endpoint: def.endpointId, detail })
-      const inputs: Stream.Stream<ApiRecord, ReadFailure> = report.for_each.length === 0
+      // the first stream is streamed; the others (small dimensions such as policies) are read once and kept
+      const [first, ...rest] = report.for_each
+      const inputs: Stream.Stream<ApiRecord, ReadFailure> = first === undefined
         ? Stream.make({})
-        : report.for_each.reduce<Stream.Stream<ApiRecord, ReadFailure>>(
-          (combos, name) =>
-            Stream.flatMap(combos, (combo) =>
-              Stream.map(recordsOf(definition(name), options), (record) => ({ ...combo, [name]: record }))),
-          Stream.make({})
-        )
+        : Stream.unwrap(Effect.map(
+          Effect.forEach(rest, (name) => Effect.map(Stream.runCollect(recordsOf(definition(name), options)), (c) => [name, Chunk.toArray(c)] as const)),
+          (dimensions) =>
+            Stream.flatMap(recordsOf(definition(first), options), (record) =>
+              Stream.fromIterable(dimensions.reduce<Array<ApiRecord>>(
+                (combos, [name, records]) => combos.flatMap((combo) => records.map((r) => ({ ...combo, [name]: r }))),
+                [{ [first]: record }]
+              )))
+        ))
       const poll = (id: string) =>
         api.call(def.endpointId, { path: { [report.param]: id }, query: {} }).pipe(
           Effect.flatMap((body) => {
