@@ -11,11 +11,13 @@ import { oauthSettings } from "./auth/OAuthSettings.js"
 import { TokenProvider, type TokenError } from "./auth/TokenProvider.js"
 import { StoredConnection } from "./auth/store/StoredConnection.js"
 import { TokenStore } from "./auth/store/TokenStore.js"
+import type { TokenStoreError } from "./auth/store/TokenStoreError.js"
 import type { ActionId, StreamName } from "./generated/manifestNames.js"
 import { Healthchecks, type HealthReport } from "./health/Healthchecks.js"
 import type { ApiError } from "./http/ApiError.js"
 import { ApiClient } from "./http/ApiClient.js"
 import { ConnectorManifest } from "./manifest/ConnectorManifest.js"
+import type { LoadedManifest } from "./manifest/loadManifest.js"
 import { RecordValidation } from "./runtime/RecordValidation.js"
 import { StreamReader, type ApiRecord, type ReadEvent, type ReadFailure, type StreamState } from "./runtime/StreamReader.js"
 import { todayUtc } from "./runtime/dateWindows.js"
@@ -56,8 +58,10 @@ export interface JustworksOptions {
   readonly authorizeUrl?: string | undefined
   /** a different manifest than the packaged connector.yaml */
   readonly manifestFile?: string | undefined
+  /** an already loaded manifest (saves reading it again) */
+  readonly manifest?: LoadedManifest | undefined
   /** where tokens live (default: in memory, holding `tokens` if given) */
-  readonly tokenStore?: Layer.Layer<TokenStore, unknown> | undefined
+  readonly tokenStore?: Layer.Layer<TokenStore, TokenStoreError> | undefined
   /** tokens obtained elsewhere (e.g. kept by an ETL platform); stored in the in-memory store */
   readonly tokens?: ConnectionTokens | undefined
   /** how records are checked (default: against the OpenAPI description's schemas) */
@@ -118,7 +122,7 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
   static layer = (options: JustworksOptions) => {
     const manifestLayer = ConnectorManifest.layer(options.manifestFile ?? defaultManifestFile).pipe(Layer.provide(NodeContext.layer))
     return Layer.unwrapEffect(Effect.gen(function*() {
-      const loaded = yield* Effect.provide(ConnectorManifest, manifestLayer)
+      const loaded = options.manifest ?? (yield* Effect.provide(ConnectorManifest, manifestLayer))
       const auth = oauthSettings(loaded.manifest.auth, {
         baseUrl: options.baseUrl ?? loaded.manifest.defaults.requester.base_url,
         clientId: options.clientId,

@@ -67,10 +67,15 @@ const Integer = Schema.Number.pipe(Schema.filter(Number.isInteger, {
   jsonSchema: { type: "integer" }
 }))
 
-const DateString = check(Schema.String, (s) => DATE_PATTERN.test(s), "a date (YYYY-MM-DD)", { format: "date" })
+// the pattern beside the format: JSON Schema validators that skip formats still check the shape
+const DateString = check(Schema.String, (s) => DATE_PATTERN.test(s), "a date (YYYY-MM-DD)", {
+  format: "date",
+  pattern: DATE_PATTERN.source
+})
 
 const DateTimeString = check(Schema.String, (s) => DATE_TIME_PATTERN.test(s), "a date-time (RFC 3339)", {
-  format: "date-time"
+  format: "date-time",
+  pattern: DATE_TIME_PATTERN.source
 })
 
 const objectMessage = { message: expectedMessage("an object") }

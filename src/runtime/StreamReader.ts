@@ -94,37 +94,40 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       interface PageState {
         readonly cursor: string | undefined
         readonly page: number
-        readonly seen: ReadonlySet<string>
       }
-      return Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(
-        { cursor: undefined, page: 1, seen: new Set() },
-        (state) =>
-          api.call(def.endpointId, {
-            ...input,
-            query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
-          }).pipe(
-            Effect.flatMap((body) =>
-              Effect.flatMap(recordsOf(body), (records) => {
-                const next = nextCursor(body)
-                const batch = Chunk.of(records)
-                if (next === undefined) return Effect.succeed([batch, Option.none<PageState>()] as const)
-                if (next === state.cursor || state.seen.has(next)) {
-                  return Effect.fail(readError("RepeatedCursor", `page ${state.page} returned a cursor already followed; stopping instead of looping`))
-                }
-                if (state.page >= paginator.max_pages) {
-                  return Effect.fail(readError("PageLimit", `more than ${paginator.max_pages} pages (max_pages)`))
-                }
-                const seen = new Set(state.seen).add(next)
-                return Effect.succeed([batch, Option.some({ cursor: next, page: state.page + 1, seen })] as const)
-              })
+      // one set of followed cursors per read, grown in place (copying it per page would cost O(pages²))
+      return Stream.suspend(() => {
+        const seen = new Set<string>()
+        return Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(
+          { cursor: undefined, page: 1 },
+          (state) =>
+            api.call(def.endpointId, {
+              ...input,
+              query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
+            }).pipe(
+              Effect.flatMap((body) =>
+                Effect.flatMap(recordsOf(body), (records) => {
+                  const next = nextCursor(body)
+                  const batch = Chunk.of(records)
+                  if (next === undefined) return Effect.succeed([batch, Option.none<PageState>()] as const)
+                  if (next === state.cursor || seen.has(next)) {
+                    return Effect.fail(readError("RepeatedCursor", `page ${state.page} returned a cursor already followed; stopping instead of looping`))
+                  }
+                  if (state.page >= paginator.max_pages) {
+                    return Effect.fail(readError("PageLimit", `more than ${paginator.max_pages} pages (max_pages)`))
+                  }
+                  seen.add(next)
+                  return Effect.succeed([batch, Option.some({ cursor: next, page: state.page + 1 })] as const)
+                })
+              )
             )
-          )
-      ).pipe(Stream.filter((batch) => batch.length > 0))
+        ).pipe(Stream.filter((batch) => batch.length > 0))
+      })
     }
 
     /** Every record of a stream, parents resolved, no checkpoints: what a child stream iterates over. */
     const recordsOf = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ApiRecord, ReadFailure> =>
-      Stream.flatMap(batches(def, options), (e) => (e._tag === "Records" ? Stream.fromIterable(e.records) : Stream.empty))
+      Stream.mapConcat(batches(def, options), (e) => (e._tag === "Records" ? e.records : []))
 
     const batches = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ReadEvent, ReadFailure> => {
       const endpoint = def.endpoint
@@ -140,7 +143,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
             }
             const key = String(value)
             return Stream.map(pages(def, { path: { [param]: key } }, { [param]: key }), emit)
-          }, { concurrency: substreams })
+          }, { concurrency: substreams, bufferSize: substreams * 2 })
         )
       }
 
@@ -260,8 +263,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
     return StreamReader.of({
       streams: definitions,
       read,
-      records: (stream, options) =>
-        Stream.flatMap(read(stream, options), (e) => (e._tag === "Records" ? Stream.fromIterable(e.records) : Stream.empty))
+      records: (stream, options) => Stream.mapConcat(read(stream, options), (e) => (e._tag === "Records" ? e.records : []))
     })
   })
 

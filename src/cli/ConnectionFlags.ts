@@ -1,0 +1,50 @@
+/**
+ * The options that say which connection a command uses: a config file, or the token store (connect,
+ * disconnect, healthcheck) with the OAuth application given by flags and environment variables.
+ */
+import { Options } from "@effect/cli"
+import type { Option } from "effect"
+
+export const configOption = Options.file("config").pipe(
+  Options.withDescription("the connection config (JSON; `spec` prints its JSON Schema)")
+)
+
+export const storeFlags = {
+  config: Options.optional(configOption),
+  clientId: Options.text("client-id").pipe(
+    Options.withDescription("OAuth client id (default: the config's client_id, else $JUSTWORKS_CLIENT_ID)"),
+    Options.optional
+  ),
+  clientSecretEnv: Options.text("client-secret-env").pipe(
+    Options.withPseudoName("VAR"),
+    Options.withDescription("environment variable holding the OAuth client secret (default JUSTWORKS_CLIENT_SECRET; else the config's client_secret)"),
+    Options.optional
+  ),
+  tokenStore: Options.file("token-store").pipe(
+    Options.withDescription("the encrypted SQLite token store (default: the config's token_store, else ~/.local/share/justworks-connector/tokens.db); key in $JUSTWORKS_TOKEN_KEY"),
+    Options.optional
+  ),
+  connection: Options.text("connection").pipe(
+    Options.withPseudoName("ID"),
+    Options.withDescription("the connection's id in the token store (default: the config's connection_id, else \"default\")"),
+    Options.optional
+  ),
+  baseUrl: Options.text("base-url").pipe(
+    Options.withDescription("the API's base URL (default: the config's base_url, else production)"),
+    Options.optional
+  ),
+  authorizeUrl: Options.text("authorize-url").pipe(
+    Options.withDescription("where users grant access (default: the config's authorize_url, else the manifest's)"),
+    Options.optional
+  )
+}
+
+export interface StoreFlags {
+  readonly config: Option.Option<string>
+  readonly clientId: Option.Option<string>
+  readonly clientSecretEnv: Option.Option<string>
+  readonly tokenStore: Option.Option<string>
+  readonly connection: Option.Option<string>
+  readonly baseUrl: Option.Option<string>
+  readonly authorizeUrl: Option.Option<string>
+}

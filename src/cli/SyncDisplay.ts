@@ -1,0 +1,180 @@
+/**
+ * How `sync` shows its progress on stderr. On a TTY: a live view redrawn ten times a second (records and rate
+ * per stream); otherwise plain log lines. Both end with a summary table (stream, records, seconds).
+ */
+import { Clock, Context, Effect, Layer, Ref, Schedule } from "effect"
+import { SyncProgress, type SyncEvent } from "../sync/SyncProgress.js"
+import { describeError } from "./describeError.js"
+import { formatCount, formatSeconds, renderTable } from "./renderTable.js"
+import { colors, writeTo } from "./terminal.js"
+
+type Status = "queued" | "running" | "done" | "failed"
+
+interface Row {
+  readonly stream: string
+  readonly status: Status
+  readonly records: number
+  readonly startedAt: number | undefined
+  readonly endedAt: number | undefined
+  readonly resumeFrom: string | undefined
+  /** when a plain progress line was last printed */
+  readonly loggedAt: number
+}
+
+export class SyncDisplay extends Context.Tag("justworks-connector/cli/SyncDisplay")<SyncDisplay, {
+  /** show the header and the streams about to be synced */
+  readonly begin: (header: string, streams: ReadonlyArray<string>) => Effect.Effect<void>
+  readonly report: (event: SyncEvent) => Effect.Effect<void>
+  /** stop the live view, print the summary table and a closing line */
+  readonly finish: (footer: string) => Effect.Effect<void>
+}>() {
+  /** the live view on a TTY, plain lines otherwise */
+  static layer = (tty: boolean): Layer.Layer<SyncDisplay> => Layer.scoped(SyncDisplay, make(tty))
+
+  /** the sync job's progress, shown by the display */
+  static progress: Layer.Layer<SyncProgress, never, SyncDisplay> = Layer.effect(
+    SyncProgress,
+    Effect.map(SyncDisplay, (display) => SyncProgress.of({ report: display.report }))
+  )
+}
+
+const rate = (row: Row, now: number): string => {
+  if (row.startedAt === undefined) return ""
+  const seconds = ((row.endedAt ?? now) - row.startedAt) / 1000
+  return seconds < 0.05 ? "" : `${formatCount(Math.round(row.records / seconds))}/s`
+}
+
+const records = (n: number) => `${formatCount(n)} record${n === 1 ? "" : "s"}`
+
+const elapsed = (row: Row, now: number) =>
+  row.startedAt === undefined ? 0 : (row.endedAt ?? now) - row.startedAt
+
+const make = (tty: boolean) =>
+  Effect.gen(function*() {
+    const c = colors(process.stderr)
+    const rows = yield* Ref.make(new Map<string, Row>())
+    const drawn = yield* Ref.make(0)
+    const live = yield* Ref.make(false)
+    const err = (text: string) => writeTo(process.stderr, text)
+    // the live view and the lines printed above it never interleave
+    const screen = yield* Effect.makeSemaphore(1)
+
+    const update = (stream: string, f: (row: Row) => Row) =>
+      Ref.update(rows, (m) => {
+        const current = m.get(stream) ?? {
+          stream,
+          status: "queued" as const,
+          records: 0,
+          startedAt: undefined,
+          endedAt: undefined,
+          resumeFrom: undefined,
+          loggedAt: 0
+        }
+        return new Map(m).set(stream, f(current))
+      })
+
+    const paint: Record<Status, (t: string) => string> = { queued: c.dim, running: c.yellow, done: c.green, failed: c.red }
+
+    /** the live view's lines: every stream, or (on a short terminal) the active ones and a count of the rest */
+    const liveLines = (all: ReadonlyArray<Row>, now: number): Array<string> => {
+      const width = Math.max(...all.map((r) => r.stream.length))
+      const line = (r: Row) =>
+        `  ${r.stream.padEnd(width)}  ${paint[r.status](r.status.padEnd(7))}  ${formatCount(r.records).padStart(9)} records  ${
+          rate(r, now).padStart(9)
+        }  ${r.startedAt === undefined ? "" : `${formatSeconds(elapsed(r, now))} s`}`
+      const room = Math.max(4, (process.stderr.rows ?? 40) - 2)
+      if (all.length <= room) return all.map(line)
+      const active = all.filter((r) => r.status === "running" || r.status === "failed")
+      const count = (s: Status) => all.filter((r) => r.status === s).length
+      return [...active.slice(0, room - 1).map(line), c.dim(`  … ${count("done")} done, ${count("queued")} queued`)]
+    }
+
+    const redraw = screen.withPermits(1)(Effect.gen(function*() {
+      if (!(yield* Ref.get(live))) return
+      const now = yield* Clock.currentTimeMillis
+      const lines = liveLines([...(yield* Ref.get(rows)).values()], now)
+      const previous = yield* Ref.getAndSet(drawn, lines.length)
+      const up = previous > 0 ? `\x1b[${previous}F` : ""
+      yield* err(`${up}${lines.map((l) => `\x1b[2K${l}\n`).join("")}\x1b[0J`)
+    }))
+
+    /** erase the live view (the next redraw draws it again below whatever is printed meanwhile) */
+    const clearLive = Effect.flatMap(Ref.getAndSet(drawn, 0), (n) => (n > 0 ? err(`\x1b[${n}F\x1b[0J`) : Effect.void))
+
+    if (tty) yield* Effect.forkScoped(Effect.repeat(redraw, Schedule.spaced("100 millis")))
+
+    const plainLine = (text: string) => (tty ? Effect.void : err(`sync: ${text}\n`))
+
+    const report = (event: SyncEvent): Effect.Effect<void> =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        switch (event._tag) {
+          case "Started":
+            yield* update(event.stream, (r) => ({ ...r, status: "running", startedAt: now, resumeFrom: event.resumeFrom, loggedAt: now }))
+            return yield* plainLine(
+              `${event.stream} started${event.resumeFrom === undefined ? "" : ` (incremental, from ${event.resumeFrom})`}`
+            )
+          case "Progress": {
+            let due = false
+            yield* update(event.stream, (r) => {
+              due = now - r.loggedAt >= 5_000
+              return { ...r, records: event.records, loggedAt: due ? now : r.loggedAt }
+            })
+            return due ? yield* plainLine(`${event.stream}: ${records(event.records)} so far`) : undefined
+          }
+          case "Completed": {
+            yield* update(event.stream, (r) => ({ ...r, status: "done", records: event.records, endedAt: now }))
+            const row = (yield* Ref.get(rows)).get(event.stream)
+            return yield* plainLine(
+              `${event.stream}: ${records(event.records)} in ${formatSeconds(row === undefined ? 0 : elapsed(row, now))} s`
+            )
+          }
+          case "Failed":
+            yield* update(event.stream, (r) => ({ ...r, status: "failed", records: event.records, endedAt: now }))
+            // on a TTY the error goes above the live view, which is redrawn below it
+            return yield* screen.withPermits(1)(Effect.zipRight(
+              tty ? clearLive : Effect.void,
+              err(`${c.red("failed:")} ${event.stream}: ${describeError(event.error).message}\n`)
+            ))
+        }
+      })
+
+    const begin = (header: string, streams: ReadonlyArray<string>) =>
+      Effect.gen(function*() {
+        for (const stream of streams) yield* update(stream, (r) => r)
+        yield* err(`${header}\n`)
+        yield* Ref.set(live, tty)
+      })
+
+    const finish = (footer: string) =>
+      Effect.gen(function*() {
+        yield* Ref.set(live, false)
+        yield* screen.withPermits(1)(clearLive)
+        const now = yield* Clock.currentTimeMillis
+        const all = [...(yield* Ref.get(rows)).values()]
+        const total = all.reduce((n, r) => n + r.records, 0)
+        const first = Math.min(...all.map((r) => r.startedAt ?? now))
+        const table = renderTable(
+          ["stream", "records", "seconds", "status"],
+          [
+            ...all.map((r) => [
+              r.stream,
+              formatCount(r.records),
+              formatSeconds(elapsed(r, now)),
+              r.status === "running" ? "interrupted" : r.status === "queued" ? "not started" : r.status
+            ]),
+            ["total", formatCount(total), formatSeconds(now - first), ""]
+          ],
+          {
+            align: ["left", "right", "right", "left"],
+            style: (cell, row, column) => {
+              const r = all[row]
+              return column === 3 && r !== undefined ? paint[r.status === "running" ? "failed" : r.status](cell) : cell
+            }
+          }
+        )
+        yield* err(`\n${table}\n\n${footer}\n`)
+      })
+
+    return SyncDisplay.of({ begin, report, finish })
+  })

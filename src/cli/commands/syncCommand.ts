@@ -1,0 +1,34 @@
+import { Command, Options } from "@effect/cli"
+import { Option } from "effect"
+import { configOption } from "../ConnectionFlags.js"
+import { lazy } from "../lazy.js"
+
+export const syncFlags = {
+  config: Options.optional(configOption),
+  mock: Options.boolean("mock").pipe(
+    Options.withDescription("sync from the stateful mock API, started in-process with a demo company (no credentials needed)")
+  ),
+  mockMembers: Options.integer("mock-members").pipe(
+    Options.withPseudoName("N"),
+    Options.withDescription("members of the --mock demo company"),
+    Options.withDefault(40)
+  ),
+  database: Options.file("database").pipe(
+    Options.withDescription("the SQLite database to sync into (default: justworks.db, or justworks-mock.db with --mock)"),
+    Options.optional
+  )
+}
+
+/** The database `sync` writes unless told otherwise. */
+export const syncDatabase = (args: { readonly mock: boolean; readonly database: Option.Option<string> }): string =>
+  Option.getOrElse(args.database, () => (args.mock ? "justworks-mock.db" : "justworks.db"))
+
+export const syncCommand = Command.make(
+  "sync",
+  syncFlags,
+  (args) => lazy(() => import("../handlers/syncHandler.js"), (m) => m.syncHandler({ database: syncDatabase(args) }))
+).pipe(
+  Command.withDescription(
+    "The main job: sync every stream the connection's scopes allow into a local SQLite database (one table per stream; incremental after the first run). Ctrl-C stops cleanly; the next run resumes."
+  )
+)

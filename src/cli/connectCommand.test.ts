@@ -1,0 +1,70 @@
+/**
+ * connect → healthcheck → disconnect with the built CLI against the stateful mock: the loopback OAuth flow
+ * (the mock's authorize endpoint approves at once), tokens kept encrypted in the SQLite token store.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { freePort } from "../../contract-tests/support/freePort.js"
+import { startMockServer, type MockServer } from "../../mocks/index.js"
+import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, waitForOutput } from "./testing/cliHarness.js"
+
+let mock: MockServer
+let tmp: ReturnType<typeof tempDir>
+
+beforeAll(async () => {
+  const built = ensureBuilt()
+  mock = await startMockServer({ members: 5, payrollMonths: 1, reportReadyAfterPolls: 0 })
+  tmp = tempDir()
+  await built
+}, 120_000)
+
+afterAll(async () => {
+  await mock?.close()
+  tmp?.cleanup()
+})
+
+describe("connect, healthcheck, disconnect", () => {
+  it("connects through the browser flow, checks what the scopes allow, and disconnects", async () => {
+    const env = { JUSTWORKS_TOKEN_KEY: "a".repeat(64), JUSTWORKS_CLIENT_SECRET: mock.clientSecret }
+    const store = ["--client-id", mock.clientId, "--token-store", tmp.file("tokens.db"), "--base-url", mock.url]
+    const port = await freePort()
+    const child = spawnCli(["connect", ...store, "--authorize-url", `${mock.url}/oauth/authorize`, "--preset", "member_information", "--port", String(port)], {
+      cwd: tmp.dir,
+      env
+    })
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve))
+    const printed = await waitForOutput(child.stdout, /Waiting for the browser/)
+    const url = /(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\S+)/.exec(printed)?.[1]
+    expect(url).toContain(`redirect_uri=http%3A%2F%2F127.0.0.1%3A${port}%2Fjustworks%2Foauth%2Fcallback`)
+    expect(url).toContain("scope=member.detail%3Aread")
+    // the "browser": the mock approves and redirects to the loopback callback
+    const landing = await fetch(url!)
+    expect(await landing.text()).toMatch(/received the authorization/)
+    const connected = await waitForOutput(child.stdout, /Connected/)
+    expect(await exited).toBe(0)
+    expect(connected).toMatch(/Connected "default" with scopes member\.detail:read; tokens stored encrypted in /)
+
+    const health = await runCli(["healthcheck", ...store], { env })
+    expect(health.code, health.stderr).toBe(0)
+    expect(health.stdout).toMatch(/List Company Members\s+member\.basic:read\s+passed/)
+    expect(health.stdout).toMatch(/Get Company Information\s+company\.basic:read\s+skipped/)
+
+    const bye = await runCli(["disconnect", ...store], { env })
+    expect(bye.code, bye.stderr).toBe(0)
+    expect(bye.stdout).toMatch(/^Disconnected "default": tokens revoked/)
+    const after = await runCli(["healthcheck", ...store], { env })
+    expect(after.code).toBe(1)
+    expect(after.stderr.trim()).toBe('justworks-connector: connection "default" has no tokens: connect it first (justworks-connector connect)')
+    for (const output of [printed, connected, health.stdout, health.stderr, bye.stdout, bye.stderr, after.stderr]) {
+      expect(output).not.toContain(mock.clientSecret)
+      expect(hasStackTrace(output)).toBe(false)
+    }
+  }, 60_000)
+
+  it("without a token key: one line saying how to set it", async () => {
+    const result = await runCli(["disconnect", "--client-id", "x", "--token-store", tmp.file("other.db")], {
+      env: { JUSTWORKS_TOKEN_KEY: "", JUSTWORKS_CLIENT_SECRET: "s" }
+    })
+    expect(result.code).toBe(1)
+    expect(result.stderr.trim()).toMatch(/^justworks-connector: .*set JUSTWORKS_TOKEN_KEY/)
+  })
+})

@@ -1,0 +1,121 @@
+/**
+ * The connection a command runs against, as layers of the `Justworks` service (with everything it is made
+ * of) plus `ConnectionInfo`: from a config file, from the token store, or the in-process mock API.
+ */
+import { Config, Effect, Layer, Option, Redacted } from "effect"
+import { homedir } from "node:os"
+import { join, resolve } from "node:path"
+import { defaultManifestFile, Justworks } from "../Justworks.js"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
+import { configSelection, connectionOptions, expandHome, tokenStoreKey, tokenStorePath } from "../config/connectionOptions.js"
+import { loadConfig } from "../config/loadConfig.js"
+import { readManifestEssentials } from "../config/ManifestEssentials.js"
+import { mockServer } from "../../mocks/mockServer.js"
+import { ConnectionInfo } from "./ConnectionInfo.js"
+import { demoCompany } from "./demoCompany.js"
+import type { StoreFlags } from "./ConnectionFlags.js"
+import { UsageError } from "./UsageError.js"
+
+/** Where `connect` keeps tokens unless told otherwise. */
+export const defaultTokenStore = (): string =>
+  join(process.env["XDG_DATA_HOME"] || join(homedir(), ".local", "share"), "justworks-connector", "tokens.db")
+
+/** The connection of a config file: its tokens, or the token store it names. */
+export const configConnection = (file: string) =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const config = yield* loadConfig(file)
+    const graph = yield* readManifestEssentials(defaultManifestFile)
+    const settings = yield* connectionOptions(config, file, graph)
+    const connectionId = config.connection_id ?? "default"
+    const info = ConnectionInfo.of({
+      connectionId,
+      description: settings.tokenStore === undefined
+        ? `the tokens of ${file}`
+        : `connection "${connectionId}" of the token store ${settings.tokenStore}`,
+      tokenStore: settings.tokenStore,
+      startDate: settings.startDate,
+      selection: { presets: config.presets, actions: config.actions }
+    })
+    return Layer.merge(Justworks.layer(settings.options), Layer.succeed(ConnectionInfo, info))
+  }))
+
+/**
+ * A connection of the token store, for connect, disconnect and healthcheck: flags first, then the config
+ * file if one is given, then environment variables and defaults.
+ */
+export const storeConnection = (flags: StoreFlags, selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> }) =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const file = Option.getOrUndefined(flags.config)
+    const config = file === undefined ? undefined : yield* loadConfig(file)
+    const chosen = selection.presets.length > 0 || selection.actions.length > 0
+    // the flags' presets and actions are checked by the command; the config's here, located in the file
+    const selected = chosen || config === undefined || file === undefined
+      ? selection
+      : yield* configSelection(yield* readManifestEssentials(defaultManifestFile), config, file)
+    const env = (name: string) => Config.option(Config.string(name)).pipe(Effect.map(Option.getOrUndefined), Effect.orElseSucceed(() => undefined))
+    const clientId = Option.getOrUndefined(flags.clientId) ?? config?.client_id ?? (yield* env("JUSTWORKS_CLIENT_ID"))
+    if (clientId === undefined || clientId === "") {
+      return yield* new UsageError({ reason: "MissingOption", message: "no OAuth client id: pass --client-id ID (or --config FILE, or set JUSTWORKS_CLIENT_ID)" })
+    }
+    const secretVariable = Option.getOrElse(flags.clientSecretEnv, () => "JUSTWORKS_CLIENT_SECRET")
+    const secretText = yield* env(secretVariable)
+    const clientSecret = secretText !== undefined && secretText !== "" ? Redacted.make(secretText) : config?.client_secret
+    if (clientSecret === undefined) {
+      return yield* new UsageError({
+        reason: "MissingOption",
+        message: `no OAuth client secret: set ${secretVariable} to it (or pass --config FILE holding client_secret)`
+      })
+    }
+    const configStore = config?.token_store === undefined || file === undefined ? undefined : tokenStorePath(file, config.token_store)
+    const tokenStore = Option.getOrUndefined(Option.map(flags.tokenStore, (p) => resolve(expandHome(p)))) ?? configStore ?? defaultTokenStore()
+    const key = yield* tokenStoreKey({ input: "token store", source: tokenStore, path: "" })
+    const connectionId = Option.getOrUndefined(flags.connection) ?? config?.connection_id ?? "default"
+    const info = ConnectionInfo.of({
+      connectionId,
+      description: `connection "${connectionId}" of the token store ${tokenStore}`,
+      tokenStore,
+      startDate: config?.start_date,
+      selection: selected
+    })
+    const layer = Justworks.layer({
+      clientId,
+      clientSecret,
+      connectionId,
+      baseUrl: Option.getOrUndefined(flags.baseUrl) ?? config?.base_url,
+      authorizeUrl: Option.getOrUndefined(flags.authorizeUrl) ?? config?.authorize_url,
+      tokenStore: SqliteTokenStore.layerFile(tokenStore, key)
+    })
+    return Layer.merge(layer, Layer.succeed(ConnectionInfo, info))
+  }))
+
+/** The stateful mock API, started in this process, and a connection to it holding every scope. */
+export const mockConnection = (members: number) =>
+  Layer.unwrapScoped(Effect.gen(function*() {
+    const mock = yield* mockServer(demoCompany(members))
+    const tokens = mock.issueTokens(mock.scopes)
+    const info = ConnectionInfo.of({
+      connectionId: "demo",
+      description: `the mock Justworks API at ${mock.url} (demo company of ${mock.store.memberCount} members)`,
+      tokenStore: undefined,
+      startDate: undefined,
+      selection: {}
+    })
+    const layer = Justworks.layer({
+      clientId: mock.clientId,
+      clientSecret: Redacted.make(mock.clientSecret),
+      connectionId: "demo",
+      baseUrl: mock.url,
+      authorizeUrl: `${mock.url}/oauth/authorize`,
+      tokens: {
+        accessToken: Redacted.make(tokens.access_token),
+        refreshToken: Redacted.make(tokens.refresh_token),
+        expiresAt: new Date(tokens.expires_at),
+        scopes: mock.scopes
+      }
+    })
+    return Layer.merge(layer, Layer.succeed(ConnectionInfo, info))
+  }))
+
+/** The packaged manifest alone (commands that need no connection). */
+export const manifestLayer = ConnectorManifest.layer(defaultManifestFile)

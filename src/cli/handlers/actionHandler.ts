@@ -1,0 +1,25 @@
+/**
+ * `action`: run one action and print its JSON result. The input is checked before any request; Social
+ * Security numbers are masked unless --reveal is given.
+ */
+import { Console, Effect, Option } from "effect"
+import { Justworks } from "../../Justworks.js"
+import type { ActionId } from "../../generated/manifestNames.js"
+import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
+import { checkActionBody, maskSensitive, parseActionInput } from "../actionInput.js"
+import { UsageError } from "../UsageError.js"
+
+export const actionHandler = (args: { readonly id: string; readonly input: Option.Option<string>; readonly reveal: boolean }) =>
+  Effect.gen(function*() {
+    const loaded = yield* ConnectorManifest
+    const valid = Object.keys(loaded.manifest.actions)
+    if (!valid.includes(args.id)) {
+      return yield* new UsageError({ reason: "UnknownName", message: `unknown action "${args.id}"; valid actions: ${valid.join(", ")}` })
+    }
+    const input = Option.isSome(args.input) ? yield* parseActionInput(args.input.value) : {}
+    const source = Option.match(args.input, { onNone: () => "--input", onSome: (v) => (v.startsWith("@") ? v.slice(1) : "--input") })
+    yield* checkActionBody(loaded, args.id, input, source)
+    const justworks = yield* Justworks
+    const result = yield* justworks.action(args.id as ActionId, input)
+    yield* Console.log(JSON.stringify(args.reveal ? result ?? null : maskSensitive(result ?? null), null, 2))
+  })

@@ -1,0 +1,37 @@
+/**
+ * `connect`: connect a Justworks company through the browser. Listens on 127.0.0.1 at the manifest's loopback
+ * redirect URI, prints the authorize URL, exchanges the code when the browser comes back, and stores the
+ * tokens (encrypted) in the token store.
+ */
+import { Console, Effect } from "effect"
+import { authorizeViaLoopback } from "../../auth/loopbackAuthorization.js"
+import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
+import { minimalScopesFor } from "../../scopes/ScopeAlgebra.js"
+import { ConnectionInfo } from "../ConnectionInfo.js"
+import { UsageError } from "../UsageError.js"
+
+export const connectHandler = (args: { readonly port: number; readonly timeout: number }) =>
+  Effect.gen(function*() {
+    const { manifest } = yield* ConnectorManifest
+    const info = yield* ConnectionInfo
+    const template = manifest.auth.redirect_uris["loopback"]
+    if (template === undefined) {
+      return yield* new UsageError({ reason: "InvalidOption", message: "connector.yaml declares no loopback redirect URI (auth.redirect_uris.loopback)" })
+    }
+    if (args.port < 1 || args.port > 65535) {
+      return yield* new UsageError({ reason: "InvalidOption", message: `--port must be between 1 and 65535, got ${args.port}` })
+    }
+    const scopes = yield* minimalScopesFor(manifest, info.selection)
+    const redirectUri = template.replace("{port}", String(args.port))
+    const connection = yield* authorizeViaLoopback({
+      redirectUri,
+      scopes,
+      connectionId: info.connectionId,
+      timeout: `${args.timeout} seconds`,
+      onUrl: (url) =>
+        Console.log(`Open this URL in a browser and grant access (scopes: ${scopes.join(" ")}):\n\n  ${url}\n\nWaiting for the browser to come back to ${redirectUri} …`)
+    })
+    yield* Console.log(
+      `Connected "${connection.connectionId}" with scopes ${connection.grantedScopes.join(" ")}; tokens stored encrypted in ${info.tokenStore}.`
+    )
+  })

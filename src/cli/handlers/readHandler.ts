@@ -1,0 +1,39 @@
+/**
+ * `read`: the configured streams as RECORD, STATE, LOG and TRACE messages on stdout. Config, catalog and
+ * state are checked before anything is read.
+ */
+import { Effect, Option } from "effect"
+import { TokenProvider } from "../../auth/TokenProvider.js"
+import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
+import type { StreamState } from "../../runtime/StreamReader.js"
+import { loadCatalog } from "../airbyte/ConfiguredCatalog.js"
+import { loadState } from "../airbyte/InputState.js"
+import { readStreams } from "../airbyte/readStreams.js"
+import { CommandFailed } from "../CommandFailed.js"
+import { ConnectionInfo } from "../ConnectionInfo.js"
+
+export const readHandler = (args: { readonly catalog: string; readonly state: Option.Option<string> }) =>
+  Effect.gen(function*() {
+    const loaded = yield* ConnectorManifest
+    const info = yield* ConnectionInfo
+    const connection = yield* Effect.flatMap(TokenProvider, (t) => t.connection)
+    const streams = yield* loadCatalog(args.catalog, loaded, connection.grantedScopes)
+    const state = Option.isSome(args.state) ? yield* loadState(args.state.value) : new Map<string, StreamState>()
+    const plan = streams.map(({ stream, incremental }) => {
+      const cursor = incremental ? state.get(stream.name)?.cursor : undefined
+      return `${stream.name} (${incremental ? `incremental${cursor === undefined ? "" : ` from ${cursor}`}` : "full refresh"})`
+    })
+    yield* Effect.logInfo(`reading ${streams.length} streams with ${info.description}: ${plan.join(", ")}`)
+    const failed = yield* readStreams({
+      streams,
+      state,
+      startDate: info.startDate,
+      concurrency: loaded.manifest.defaults.concurrency.streams
+    })
+    if (failed.length > 0) {
+      return yield* new CommandFailed({
+        reason: "StreamsIncomplete",
+        message: `${failed.length} of ${streams.length} streams did not complete: ${failed.join(", ")}`
+      })
+    }
+  })

@@ -1,0 +1,49 @@
+/**
+ * `sync`: the main job. Reads every stream the connection's scopes allow into the sync database, shows the
+ * progress, and ends with a summary; interrupted (Ctrl-C), it says how to resume.
+ */
+import { Cause, Clock, Effect, Exit } from "effect"
+import { TokenProvider } from "../../auth/TokenProvider.js"
+import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
+import { readableStreams } from "../../sync/readableStreams.js"
+import { runSync } from "../../sync/runSync.js"
+import { SyncStore } from "../../sync/SyncStore.js"
+import { CommandFailed } from "../CommandFailed.js"
+import { ConnectionInfo } from "../ConnectionInfo.js"
+import { formatCount, formatSeconds } from "../renderTable.js"
+import { SyncDisplay } from "../SyncDisplay.js"
+
+export const syncHandler = (args: { readonly database: string }) =>
+  Effect.gen(function*() {
+    const { manifest } = yield* ConnectorManifest
+    const info = yield* ConnectionInfo
+    const store = yield* SyncStore
+    const display = yield* SyncDisplay
+    const connection = yield* Effect.flatMap(TokenProvider, (t) => t.connection)
+    const streams = readableStreams(manifest, connection.grantedScopes)
+    const started = yield* Clock.currentTimeMillis
+    yield* display.begin(`Syncing ${streams.length} streams from ${info.description} into ${store.location}`, streams.map((s) => s.name))
+    const results = yield* runSync({ streams, startDate: info.startDate, concurrency: manifest.defaults.concurrency.streams }).pipe(
+      Effect.onExit((exit) =>
+        Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
+          ? display.finish("Interrupted: everything written so far is saved with its state. Run the same command again to resume.")
+          : Exit.isFailure(exit)
+          ? display.finish("Stopped by the error below; everything written before it is saved.")
+          : Effect.void
+      )
+    )
+    const seconds = formatSeconds((yield* Clock.currentTimeMillis) - started)
+    const total = formatCount(results.reduce((n, r) => n + r.records, 0))
+    const failed = results.filter((r) => !r.ok).map((r) => r.stream)
+    yield* display.finish(
+      failed.length === 0
+        ? `Synced ${total} records of ${results.length} streams in ${seconds} s into ${args.database}. Run it again: incremental streams then read only what changed.`
+        : `Synced ${total} records in ${seconds} s; ${failed.length} streams failed (see above), the others are complete.`
+    )
+    if (failed.length > 0) {
+      return yield* new CommandFailed({
+        reason: "StreamsIncomplete",
+        message: `${failed.length} of ${results.length} streams did not complete: ${failed.join(", ")}`
+      })
+    }
+  })

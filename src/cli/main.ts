@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+/**
+ * The `justworks-connector` command line. This file is the edge: it builds the command tree, gives each
+ * command the layers it needs (connection, sync database, output, logger) and renders failures: Airbyte
+ * commands as one TRACE error on stdout plus a line on stderr, the others as a line on stderr; always a
+ * non-zero exit, never a stack trace. Heavy modules are imported when a command needs them.
+ */
+import { Command } from "@effect/cli"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import { Cause, Clock, Console, Effect, Exit, Layer, Logger, LogLevel, Option } from "effect"
+import packageJson from "../../package.json" with { type: "json" }
+import { errorTrace } from "./airbyte/AirbyteMessage.js"
+import { AirbyteOutput } from "./airbyte/AirbyteOutput.js"
+import { actionCommand } from "./commands/actionCommand.js"
+import { catalogEntryCommand } from "./commands/catalogEntryCommand.js"
+import { checkCommand } from "./commands/checkCommand.js"
+import { connectCommand } from "./commands/connectCommand.js"
+import { disconnectCommand } from "./commands/disconnectCommand.js"
+import { discoverCommand } from "./commands/discoverCommand.js"
+import { healthcheckCommand } from "./commands/healthcheckCommand.js"
+import { readCommand } from "./commands/readCommand.js"
+import { scopesCommand } from "./commands/scopesCommand.js"
+import { specCommand } from "./commands/specCommand.js"
+import { syncCommand, syncDatabase } from "./commands/syncCommand.js"
+import type { StoreFlags } from "./ConnectionFlags.js"
+import { describeError } from "./describeError.js"
+import { lazyLayer } from "./lazy.js"
+import { stderrLogger } from "./stderrLogger.js"
+import { isTty } from "./terminal.js"
+import { UsageError } from "./UsageError.js"
+
+/** A failure already shown to the user: exit non-zero without saying more. */
+class Reported {
+  readonly _tag = "Reported"
+}
+
+const stderrLine = (error: unknown) => Console.error(`justworks-connector: ${describeError(error).message}`)
+
+/** Airbyte commands: a TRACE error on stdout, the same line on stderr. */
+const airbyteFailures = <R, E>(effect: Effect.Effect<void, E, R>) =>
+  Effect.catchAll(effect, (error) =>
+    Effect.gen(function*() {
+      const output = yield* AirbyteOutput
+      yield* output.emit([errorTrace(yield* Clock.currentTimeMillis, describeError(error))])
+      yield* stderrLine(error)
+      return yield* Effect.fail(new Reported())
+    }))
+
+/** Airbyte commands write protocol messages, logs included, to stdout. */
+const airbyteOutput = Layer.merge(AirbyteOutput.layerStdout, AirbyteOutput.logger)
+
+/** The human commands log warnings and errors to stderr; `--log-level LEVEL` shows more. */
+const logLevelGiven = process.argv.some((arg) => arg === "--log-level" || arg.startsWith("--log-level="))
+const humanLogs = logLevelGiven ? stderrLogger : Layer.merge(stderrLogger, Logger.minimumLogLevel(LogLevel.Warning))
+
+/** The other commands: one line on stderr. */
+const humanFailures = <R, E>(effect: Effect.Effect<void, E, R>) =>
+  Effect.catchAll(effect, (error) => Effect.zipRight(stderrLine(error), Effect.fail(new Reported())))
+
+// connections, loaded when a command runs
+const connections = () => import("./connectionLayers.js")
+const configConnection = (file: string) => lazyLayer(connections, (m) => m.configConnection(file))
+const storeConnection = (flags: StoreFlags, selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> }) =>
+  lazyLayer(connections, (m) => m.storeConnection(flags, selection))
+const manifestOnly = lazyLayer(connections, (m) => m.manifestLayer)
+
+const syncLayers = (args: {
+  readonly mock: boolean
+  readonly mockMembers: number
+  readonly config: Option.Option<string>
+  readonly database: Option.Option<string>
+}) =>
+  lazyLayer(() => Promise.all([connections(), import("./syncLayers.js")]), ([c, sync]) => {
+    const connection = args.mock && Option.isSome(args.config)
+      ? Layer.fail(new UsageError({ reason: "InvalidOption", message: "sync takes --config FILE or --mock, not both" }))
+      : args.mock
+      ? c.mockConnection(args.mockMembers)
+      : Option.isSome(args.config)
+      ? c.configConnection(args.config.value)
+      : Layer.fail(new UsageError({ reason: "MissingOption", message: "sync needs --config FILE (or --mock for the demo company)" }))
+    // the connection first: a bad config creates no database
+    return Layer.provideMerge(Layer.merge(sync.syncStore(syncDatabase(args)), sync.syncDisplay(isTty(process.stderr))), connection)
+  })
+
+const none = { presets: [], actions: [] }
+
+const commands = [
+  specCommand.pipe(Command.transformHandler(airbyteFailures), Command.provide(airbyteOutput)),
+  checkCommand.pipe(
+    Command.provide((args) => configConnection(args.config)),
+    Command.transformHandler(airbyteFailures),
+    Command.provide(airbyteOutput)
+  ),
+  discoverCommand.pipe(
+    Command.provide((args) => configConnection(args.config)),
+    Command.transformHandler(airbyteFailures),
+    Command.provide(airbyteOutput)
+  ),
+  readCommand.pipe(
+    Command.provide((args) => configConnection(args.config)),
+    Command.transformHandler(airbyteFailures),
+    Command.provide(airbyteOutput)
+  ),
+  actionCommand.pipe(
+    Command.provide((args) => configConnection(args.config)),
+    Command.transformHandler(humanFailures),
+    Command.provide(humanLogs)
+  ),
+  scopesCommand.pipe(Command.transformHandler(humanFailures), Command.provide(humanLogs)),
+  catalogEntryCommand.pipe(Command.provide(manifestOnly), Command.transformHandler(humanFailures), Command.provide(humanLogs)),
+  connectCommand.pipe(
+    Command.provide((args) => storeConnection(args, { presets: args.presets, actions: args.actions })),
+    Command.transformHandler(humanFailures),
+    Command.provide(humanLogs)
+  ),
+  disconnectCommand.pipe(
+    Command.provide((args) => storeConnection(args, none)),
+    Command.transformHandler(humanFailures),
+    Command.provide(humanLogs)
+  ),
+  healthcheckCommand.pipe(
+    Command.provide((args) => (Option.isSome(args.config) ? configConnection(args.config.value) : storeConnection(args, none))),
+    Command.transformHandler(humanFailures),
+    Command.provide(humanLogs)
+  ),
+  syncCommand.pipe(Command.provide(syncLayers), Command.transformHandler(humanFailures), Command.provide(humanLogs))
+] as const
+
+const names = commands.flatMap((c) => [...Command.getNames(c as unknown as Command.Command<string, never, never, unknown>)])
+
+const root = Command.make("justworks-connector", {}, () =>
+  Console.log(
+    `justworks-connector ${packageJson.version}\n\ncommands: ${names.join(", ")}\n\n` +
+      "Run `justworks-connector COMMAND --help` for one command, `justworks-connector --help` for all.\n" +
+      "New here? `justworks-connector sync --mock` syncs a demo company into a local SQLite database."
+  )).pipe(
+    Command.withDescription("The Justworks Partner API connector: Airbyte protocol commands, actions, OAuth connections and a local sync."),
+    Command.withSubcommands(commands)
+  )
+
+const cli = Command.run(root, { name: "justworks-connector", version: packageJson.version })
+
+/** 0 on success, 130 when interrupted (Ctrl-C), 1 on any failure. */
+const teardown = <E, A>(exit: Exit.Exit<E, A>, onExit: (code: number) => void) =>
+  onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
+
+cli(process.argv).pipe(
+  // a defect is a bug of the connector: one line, no stack trace
+  Effect.catchAllDefect((defect) =>
+    Effect.zipRight(
+      Console.error(`justworks-connector: unexpected failure (please report it): ${defect instanceof Error ? defect.message : String(defect)}`),
+      Effect.fail(new Reported())
+    )
+  ),
+  Effect.provide(NodeContext.layer),
+  NodeRuntime.runMain({ disableErrorReporting: true, disablePrettyLogger: true, teardown })
+)

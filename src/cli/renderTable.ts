@@ -1,0 +1,34 @@
+/** A plain-text table for the terminal: a header row, a rule, left- or right-aligned columns. */
+
+export type Align = "left" | "right"
+
+export interface TableOptions {
+  readonly align?: ReadonlyArray<Align>
+  /** e.g. a colour for a cell, applied after padding (so escapes do not count toward widths) */
+  readonly style?: (cell: string, row: number, column: number) => string
+}
+
+export const renderTable = (
+  headers: ReadonlyArray<string>,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  options: TableOptions = {}
+): string => {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? "").length)))
+  const line = (cells: ReadonlyArray<string>, row: number) =>
+    cells
+      .map((cell, c) => {
+        const width = widths[c] ?? 0
+        const last = c === cells.length - 1
+        const padded = options.align?.[c] === "right" ? cell.padStart(width) : last ? cell : cell.padEnd(width)
+        return row < 0 || options.style === undefined ? padded : options.style(padded, row, c)
+      })
+      .join("  ")
+      .trimEnd()
+  return [line(headers, -1), line(widths.map((w) => "-".repeat(w)), -1), ...rows.map((r, i) => line(r, i))].join("\n")
+}
+
+/** 12,345 */
+export const formatCount = (n: number): string => n.toLocaleString("en-US")
+
+/** seconds with one decimal */
+export const formatSeconds = (millis: number): string => (millis / 1000).toFixed(1)

@@ -1,0 +1,65 @@
+/**
+ * The parts of connector.yaml a command needs before (or without) the whole connector: the connector's
+ * identity and the scope graph (scopes, presets, actions). Read on their own, they cost milliseconds; the
+ * whole manifest, checked against its OpenAPI description, is loaded when a connection is made.
+ */
+import { FileSystem } from "@effect/platform"
+import { Effect, Either, Schema } from "effect"
+import * as YAML from "yaml"
+import { Manifest } from "../manifest/Manifest.js"
+import { ManifestError } from "../manifest/ManifestError.js"
+
+export const ManifestEssentials = Schema.Struct({
+  connector: Manifest.fields.connector,
+  scopes: Manifest.fields.scopes,
+  presets: Manifest.fields.presets,
+  actions: Manifest.fields.actions
+})
+export type ManifestEssentials = typeof ManifestEssentials.Type
+
+/** The connector's identity alone (what `spec` needs). */
+export const ConnectorIdentity = Schema.Struct({ connector: Manifest.fields.connector })
+export type ConnectorIdentity = typeof ConnectorIdentity.Type
+
+/**
+ * The text of the wanted top-level sections only (a fraction of the file: parsing is what costs). Undefined
+ * when the file is not laid out as plain top-level blocks; the whole text is parsed then.
+ */
+const sectionsText = (text: string, sections: ReadonlyArray<string>): string | undefined => {
+  const lines = text.split("\n")
+  const out: Array<string> = []
+  let keep = false
+  for (const line of lines) {
+    const top = /^([A-Za-z_][\w-]*)\s*:/.exec(line)
+    if (top !== null) keep = sections.includes(top[1]!)
+    else if (/^\S/.test(line) && !line.startsWith("#")) return undefined
+    if (keep) out.push(line)
+  }
+  return out.join("\n")
+}
+
+const parseYaml = (text: string) => Either.try(() => YAML.parse(text, { maxAliasCount: -1 }) as unknown)
+
+const readSections = <A, I>(schema: Schema.Schema<A, I>, sections: ReadonlyArray<string>) => {
+  const decode = Schema.decodeUnknownEither(schema, { onExcessProperty: "ignore" })
+  return (file: string): Effect.Effect<A, ManifestError, FileSystem.FileSystem> =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const problem = (message: string) =>
+        new ManifestError({ file, problems: [{ reason: "Unreadable", line: 0, column: 0, path: "", message }] })
+      const text = yield* fs.readFileString(file).pipe(Effect.mapError((e) => problem(e.message)))
+      const part = sectionsText(text, sections)
+      const quick = part === undefined ? undefined : Either.flatMap(parseYaml(part), (json) => decode(json))
+      if (quick !== undefined && Either.isRight(quick)) return quick.right
+      // anchors defined elsewhere, flow style at the top, …: the whole document
+      const parsed = parseYaml(text)
+      if (Either.isLeft(parsed)) return yield* problem("not well-formed YAML")
+      return yield* Either.mapLeft(decode(parsed.right), () => problem(`its ${sections.join(", ")} section is malformed`))
+    })
+}
+
+/** Read the essentials of a manifest file (the file is checked in full when a connection loads it). */
+export const readManifestEssentials = readSections(ManifestEssentials, ["connector", "scopes", "presets", "actions"])
+
+/** Read the connector section of a manifest file. */
+export const readConnectorIdentity = readSections(ConnectorIdentity, ["connector"])

@@ -1,0 +1,115 @@
+/**
+ * From a decoded config to the options of `Justworks.layer`: tokens from the config (held in memory) or the
+ * SQLite token store it names (key from JUSTWORKS_TOKEN_KEY), and the scopes the config's presets and
+ * actions grant. Every problem is an `InputError` located in the config file.
+ */
+import { Config, Effect, Either, Redacted } from "effect"
+import { homedir } from "node:os"
+import { dirname, join, resolve } from "node:path"
+import type { JustworksOptions } from "../Justworks.js"
+import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
+import { scopeClosureFor, type Selection, type UnknownSelection } from "../scopes/ScopeAlgebra.js"
+import type { ConnectorConfig } from "./ConnectorConfig.js"
+import { InputError } from "./InputError.js"
+import type { ManifestEssentials } from "./ManifestEssentials.js"
+
+/** The environment variable holding the token store's encryption key. */
+export const tokenKeyVariable = "JUSTWORKS_TOKEN_KEY"
+
+/** The token store's key, or an error saying how to set it. */
+export const tokenStoreKey = (where: { readonly source: string; readonly path: string; readonly input: string }) =>
+  Config.redacted(tokenKeyVariable).pipe(
+    Effect.mapError(() =>
+      new InputError({
+        reason: "Invalid",
+        ...where,
+        detail: `the token store needs its encryption key: set ${tokenKeyVariable} (create one with \`openssl rand -hex 32\`, then keep it)`
+      })
+    )
+  )
+
+/** `~/x` → the home directory's x. */
+export const expandHome = (path: string): string => (path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path)
+
+/** A config's token_store: `~/` is the home directory, a relative path is relative to the config file. */
+export const tokenStorePath = (file: string, path: string): string => resolve(dirname(file), expandHome(path))
+
+/** The config's presets and actions; an unknown name is located at its index. */
+export const configSelection = (
+  graph: ManifestEssentials,
+  config: Pick<ConnectorConfig, "presets" | "actions">,
+  file: string
+): Either.Either<Selection, InputError> => {
+  const check = (kind: "presets" | "actions", valid: ReadonlyArray<string>) => {
+    const names = config[kind] ?? []
+    const bad = names.findIndex((n) => !valid.includes(n))
+    return bad < 0 ? undefined : new InputError({
+      reason: "Invalid",
+      input: "config",
+      source: file,
+      path: `${kind}[${bad}]`,
+      detail: `unknown ${kind === "presets" ? "preset" : "action"} "${names[bad]}"; valid: ${valid.join(", ")}`
+    })
+  }
+  const error = check("presets", Object.keys(graph.presets)) ?? check("actions", Object.keys(graph.actions))
+  return error === undefined
+    ? Either.right({ presets: config.presets, actions: config.actions })
+    : Either.left(error)
+}
+
+const orDefault = (either: Either.Either<Array<string>, UnknownSelection>): Array<string> => Either.getOrElse(either, () => [])
+
+export interface ConnectionSettings {
+  readonly options: JustworksOptions
+  /** first day of date-ranged streams (undefined: the library's default, two years ago) */
+  readonly startDate: string | undefined
+  /** the token store file; undefined when the tokens are the config's */
+  readonly tokenStore: string | undefined
+}
+
+/** The `Justworks.layer` options for a config read from `file`. */
+export const connectionOptions = (
+  config: ConnectorConfig,
+  file: string,
+  graph: ManifestEssentials
+): Effect.Effect<ConnectionSettings, InputError> =>
+  Effect.gen(function*() {
+    const selection = yield* configSelection(graph, config, file)
+    const base = {
+      clientId: config.client_id,
+      clientSecret: config.client_secret,
+      connectionId: config.connection_id ?? "default",
+      baseUrl: config.base_url,
+      authorizeUrl: config.authorize_url
+    }
+    const startDate = config.start_date
+    if (config.access_token !== undefined || config.refresh_token !== undefined) {
+      const chosen = (selection.presets?.length ?? 0) > 0 || (selection.actions?.length ?? 0) > 0
+      const scopes = chosen ? orDefault(scopeClosureFor(graph, selection)) : undefined
+      const options: JustworksOptions = {
+        ...base,
+        tokens: {
+          // a refresh token alone: an already expired access token makes the first request refresh
+          accessToken: config.access_token ?? Redacted.make(""),
+          refreshToken: config.refresh_token,
+          expiresAt: config.access_token === undefined
+            ? new Date(0)
+            : config.token_expires_at === undefined ? undefined : new Date(config.token_expires_at),
+          scopes
+        }
+      }
+      return { options, startDate, tokenStore: undefined }
+    }
+    if (config.token_store !== undefined) {
+      const key = yield* tokenStoreKey({ input: "config", source: file, path: "token_store" })
+      const path = tokenStorePath(file, config.token_store)
+      return { options: { ...base, tokenStore: SqliteTokenStore.layerFile(path, key) }, startDate, tokenStore: path }
+    }
+    return yield* new InputError({
+      reason: "Invalid",
+      input: "config",
+      source: file,
+      path: "",
+      detail: "no tokens: give access_token and refresh_token, or token_store (a store filled by `justworks-connector connect`)"
+    })
+  })

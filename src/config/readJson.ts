@@ -1,0 +1,94 @@
+/**
+ * Read JSON inputs (config, catalog, state, action input) and decode them with an Effect Schema, failing
+ * with a one-line `InputError` that names the file and the JSON path of the first problems.
+ */
+import { FileSystem } from "@effect/platform"
+import { Effect, Either, ParseResult, Schema } from "effect"
+import { InputError } from "./InputError.js"
+
+export interface InputSource {
+  /** what the input is, for messages: "config", "catalog", "state" */
+  readonly input: string
+  /** where it came from: a file path or an option name */
+  readonly source: string
+}
+
+/** `a.b[0].c` */
+export const jsonPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>((out, segment) => {
+    if (typeof segment === "number") return `${out}[${segment}]`
+    const name = String(segment)
+    return out === "" ? name : /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `${out}.${name}` : `${out}[${JSON.stringify(name)}]`
+  }, "")
+
+/** Parse JSON text; a syntax error names the position. */
+export const parseJsonText = (from: InputSource, text: string): Either.Either<unknown, InputError> => {
+  try {
+    return Either.right(JSON.parse(text) as unknown)
+  } catch (e) {
+    const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ")
+    return Either.left(new InputError({ reason: "Syntax", ...from, path: "", detail: `not valid JSON (${detail})` }))
+  }
+}
+
+/** Read a file holding JSON. */
+export const readJsonFile = (from: InputSource): Effect.Effect<unknown, InputError, FileSystem.FileSystem> =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const text = yield* fs.readFileString(from.source).pipe(
+      Effect.mapError((e) =>
+        new InputError({
+          reason: "Unreadable",
+          ...from,
+          path: "",
+          detail: e._tag === "SystemError" && e.reason === "NotFound" ? "no such file" : `cannot be read (${e.message})`
+        })
+      )
+    )
+    return yield* parseJsonText(from, text)
+  })
+
+/** The one-line description of a decoding failure: up to three problems, each with its JSON path. */
+const describe = (error: ParseResult.ParseError): { path: string; detail: string } => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const key = (p: ReadonlyArray<PropertyKey>) => p.map(String).join("\u0000")
+  // an optional field that fails also reports "Expected undefined" beside the real issue: drop that noise
+  const besides = (issue: ParseResult.ArrayFormatterIssue) =>
+    issues.some((o) =>
+      o !== issue && !o.message.startsWith("Expected undefined") && o.path.length >= issue.path.length &&
+      key(o.path.slice(0, issue.path.length)) === key(issue.path)
+    )
+  const telling = issues.filter((i) => !(i.message.startsWith("Expected undefined") && besides(i)))
+  const text = (issue: ParseResult.ArrayFormatterIssue) =>
+    issue._tag === "Missing"
+      ? "is missing"
+      : issue._tag === "Unexpected"
+      ? "unknown key"
+      : issue.message.replace(/\s+/g, " ")
+  const [first, ...rest] = telling.length > 0 ? telling : issues
+  if (first === undefined) return { path: "", detail: "does not match the expected shape" }
+  const more = rest.slice(0, 2).map((i) => `; at ${jsonPath(i.path) || "(top)"}: ${text(i)}`).join("")
+  const others = rest.length > 2 ? ` (and ${rest.length - 2} more)` : ""
+  return { path: jsonPath(first.path), detail: `${text(first)}${more}${others}` }
+}
+
+/**
+ * Decode a parsed JSON value. Unknown keys are errors by default (they are typos more often than not); inputs
+ * that other tools write too (catalogs, state) ignore them.
+ */
+export const decodeJson = <A, I>(
+  schema: Schema.Schema<A, I>,
+  from: InputSource,
+  options: { readonly onExcessProperty: "error" | "ignore" } = { onExcessProperty: "error" }
+) => {
+  const decode = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: options.onExcessProperty })
+  return (value: unknown): Effect.Effect<A, InputError> =>
+    Either.match(decode(value), {
+      onLeft: (error) => Effect.fail(new InputError({ reason: "Invalid", ...from, ...describe(error) })),
+      onRight: Effect.succeed
+    })
+}
+
+/** Read a JSON file and decode it. */
+export const readJsonFileAs = <A, I>(schema: Schema.Schema<A, I>, from: InputSource) =>
+  Effect.flatMap(readJsonFile(from), decodeJson(schema, from))

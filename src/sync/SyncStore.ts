@@ -1,0 +1,36 @@
+/**
+ * Where `sync` keeps what it reads: one table per stream, rows keyed by the stream's primary key, and each
+ * stream's state saved in the same transaction as the records it follows. SQLite today
+ * (`SqliteSyncStore`); anything transactional can implement it.
+ */
+import { Context, type Effect } from "effect"
+import type { ApiRecord, StreamState } from "../runtime/StreamReader.js"
+import type { SyncStoreError } from "./SyncStoreError.js"
+
+export interface SyncTable {
+  readonly stream: string
+  /** record fields identifying a row; [] for a stream read whole each time (its rows are replaced) */
+  readonly primaryKey: ReadonlyArray<string>
+}
+
+export interface SyncBatch {
+  readonly stream: string
+  readonly records: ReadonlyArray<ApiRecord>
+  /** the checkpoint that follows these records: saved with them, atomically */
+  readonly state: StreamState | undefined
+  /** drop the stream's rows first (the first batch of a stream without primary key) */
+  readonly replace: boolean
+}
+
+export class SyncStore extends Context.Tag("justworks-connector/SyncStore")<SyncStore, {
+  /** for messages: e.g. `the database justworks.db` */
+  readonly location: string
+  /** create the stream's table if missing; fails if it exists with other key columns */
+  readonly prepare: (table: SyncTable) => Effect.Effect<void, SyncStoreError>
+  /** the state saved by the last sync of the stream */
+  readonly state: (stream: string) => Effect.Effect<StreamState | undefined, SyncStoreError>
+  /** upsert the records by primary key and save the state, in one transaction */
+  readonly write: (batch: SyncBatch) => Effect.Effect<void, SyncStoreError>
+  /** rows in the stream's table */
+  readonly count: (stream: string) => Effect.Effect<number, SyncStoreError>
+}>() {}
