@@ -9,6 +9,7 @@ import type { DeductionFilter } from "./deductions.js"
 import type { MemberFilter, MemberKey } from "./members.js"
 import type { MockData } from "./mockData.js"
 import { isPosition, type Paginator } from "./pagination.js"
+import { RawJson } from "./rawJson.js"
 import type { TimeOffRequestFilter } from "./timeOff.js"
 
 export interface ApiRequest {
@@ -41,18 +42,64 @@ export interface ApiHandlerOptions {
 const isMemberKey = (key: unknown): key is MemberKey =>
   Array.isArray(key) && key.length === 2 && Number.isInteger(key[0]) && typeof key[1] === "string"
 
+/** Up to this many members, the served text of every member record is kept. */
+const MEMBER_TEXT_LIMIT = 5000
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
 
 export const makeApiHandlers = (data: MockData, contract: ApiContract, paginator: Paginator, options: ApiHandlerOptions): Readonly<Record<string, ApiHandler>> => {
+  /** Per granted-scope set (the server hands the same set to every request of a token): schema → fields to hide. */
+  const hiddenBySet = new WeakMap<ReadonlySet<string>, Map<string, ReadonlySet<string>>>()
+  const hiddenFields = (schema: string, fields: ReadonlyMap<string, string>, scopes: ReadonlySet<string>): ReadonlySet<string> => {
+    let bySchema = hiddenBySet.get(scopes)
+    if (bySchema === undefined) {
+      bySchema = new Map()
+      hiddenBySet.set(scopes, bySchema)
+    }
+    let hidden = bySchema.get(schema)
+    if (hidden === undefined) {
+      hidden = new Set([...fields].filter(([, needed]) => !scopes.has(needed)).map(([field]) => field))
+      bySchema.set(schema, hidden)
+    }
+    return hidden
+  }
+  /** The record without the fields the granted scopes do not cover (the record itself when none is hidden). */
   const strip = (schema: string, record: Record<string, unknown>, scopes: ReadonlySet<string>) => {
     const fields = contract.fieldScopes.get(schema)
     if (fields === undefined) return record
+    const hidden = hiddenFields(schema, fields, scopes)
+    if (hidden.size === 0) return record
     const out: Record<string, unknown> = {}
     for (const [k, v] of Object.entries(record)) {
-      const needed = fields.get(k)
-      if (needed === undefined || scopes.has(needed)) out[k] = v
+      if (!hidden.has(k)) out[k] = v
     }
     return out
+  }
+
+  /**
+   * A member record as served to these scopes, serialized once and kept (per set of hidden fields) until
+   * the member's updated_at moves; only for companies small enough to keep every member's text.
+   */
+  const textsByKey = new Map<string, Array<{ readonly updatedSec: number; readonly json: RawJson } | undefined>>()
+  const textsByHidden = new WeakMap<ReadonlySet<string>, Array<{ readonly updatedSec: number; readonly json: RawJson } | undefined>>()
+  const NOTHING_HIDDEN: ReadonlySet<string> = new Set()
+  const memberBody = (index: number, scopes: ReadonlySet<string>): unknown => {
+    if (data.members.count > MEMBER_TEXT_LIMIT) return strip("Member", data.members.record(index), scopes)
+    const fields = contract.fieldScopes.get("Member")
+    const hidden = fields === undefined ? NOTHING_HIDDEN : hiddenFields("Member", fields, scopes)
+    let texts = textsByHidden.get(hidden)
+    if (texts === undefined) {
+      const key = JSON.stringify([...hidden].sort())
+      texts = textsByKey.get(key) ?? new Array(data.members.count)
+      textsByKey.set(key, texts)
+      textsByHidden.set(hidden, texts)
+    }
+    const updatedSec = data.members.updatedSec(index)
+    const cached = texts[index]
+    if (cached !== undefined && cached.updatedSec === updatedSec) return cached.json
+    const json = new RawJson(JSON.stringify(strip("Member", data.members.record(index), scopes)))
+    texts[index] = { updatedSec, json }
+    return json
   }
 
   const limitOf = (req: ApiRequest) => {
@@ -140,12 +187,12 @@ export const makeApiHandlers = (data: MockData, contract: ApiContract, paginator
         limit: limitOf(req),
         isKey: isMemberKey,
         source: function* (after) {
-          for (const i of data.members.ordered(filter, after)) yield [data.members.key(i), strip("Member", data.members.record(i), req.scopes)] as const
+          for (const i of data.members.ordered(filter, after)) yield [data.members.key(i), memberBody(i, req.scopes)] as const
         }
       })
       return { status: 200, body: page.body, repeatCursor: page.repeatCursor }
     },
-    get_member: (req) => ({ status: 200, body: strip("Member", data.members.record(memberIndex(req)), req.scopes) }),
+    get_member: (req) => ({ status: 200, body: memberBody(memberIndex(req), req.scopes) }),
     list_member_custom_field_values: (req) => {
       const index = memberIndex(req)
       return listOf(req, data.members.customFieldValues(index), [req.params["member_id"]])

@@ -1,4 +1,5 @@
 /** Date helpers on UTC day numbers (days since 1970-01-01) and epoch seconds; no time zones involved. */
+import { memo } from "./memo.js"
 
 export const DAY_SECONDS = 86_400
 export const DAY_MS = 86_400_000
@@ -8,16 +9,26 @@ const pad = (n: number, width = 2) => String(n).padStart(width, "0")
 /** Day number of an epoch-milliseconds instant. */
 export const dayOfMs = (ms: number): number => Math.floor(ms / DAY_MS)
 
-/** `YYYY-MM-DD` of a day number. */
-export const isoDate = (day: number): string => {
+const formatDate = (day: number): string => {
   const d = new Date(day * DAY_MS)
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`
 }
+const cachedDate = memo(formatDate)
+
+/** `YYYY-MM-DD` of a day number. */
+export const isoDate = (day: number): string => cachedDate(day)
+
+const TWO_DIGITS: ReadonlyArray<string> = Array.from({ length: 60 }, (_, i) => pad(i))
 
 /** `YYYY-MM-DDTHH:MM:SSZ` of epoch seconds. */
 export const isoDateTime = (seconds: number): string => {
+  const day = Math.floor(seconds / DAY_SECONDS)
+  if (Number.isInteger(seconds) && Math.abs(seconds) <= 8.64e12) {
+    const s = seconds - day * DAY_SECONDS
+    return `${isoDate(day)}T${TWO_DIGITS[Math.floor(s / 3600)] as string}:${TWO_DIGITS[Math.floor(s / 60) % 60] as string}:${TWO_DIGITS[s % 60] as string}Z`
+  }
   const d = new Date(seconds * 1000)
-  return `${isoDate(Math.floor(seconds / DAY_SECONDS))}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`
+  return `${isoDate(day)}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`
 }
 
 /** Day number of a calendar date (month 1-12; day may overflow like Date.UTC). */

@@ -9,6 +9,7 @@ import { familyNames, givenNames, middleNames, places } from "./companyCatalog.j
 import type { DataContext } from "./dataContext.js"
 import { IdKind } from "./idCodec.js"
 import { lowerBound } from "./lowerBound.js"
+import { memoIndex } from "./memo.js"
 import { hash32, seededRandom, unitHash } from "./seededRandom.js"
 
 const K_CORE = 101
@@ -89,7 +90,7 @@ export const makeMembers = (ctx: DataContext, company: Company): Members => {
     return decoded !== undefined && decoded[1] === 0 && decoded[0] < n ? decoded[0] : undefined
   }
 
-  const core = (i: number): MemberCore => {
+  const computeCore = (i: number): MemberCore => {
     const r = seededRandom(ctx.seed, K_CORE, i)
     const updated = baseUpdatedSec(i)
     const uDay = Math.floor(updated / DAY_SECONDS)
@@ -135,7 +136,10 @@ export const makeMembers = (ctx: DataContext, company: Company): Members => {
     }
   }
 
-  const name = (i: number): MemberName => {
+  // Both are pure functions of the index, asked for again and again (payroll, time off, filters).
+  const core = memoIndex(computeCore, n)
+
+  const computeName = (i: number): MemberName => {
     const r = seededRandom(ctx.seed, K_NAME, i)
     const given = r.pick(givenNames)
     const family = r.pick(familyNames)
@@ -143,6 +147,7 @@ export const makeMembers = (ctx: DataContext, company: Company): Members => {
     const middle = r.chance(0.15) ? r.pick(middleNames) : null
     return { given, family, preferred, middle }
   }
+  const name = memoIndex(computeName, n)
   const fullPreferredName = (nm: MemberName) => `${nm.preferred ?? nm.given} ${nm.family}`
 
   const overrides = new Map<number, number>()

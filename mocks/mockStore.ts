@@ -119,7 +119,8 @@ export const makeMockStore = (data: MockData, now: () => number): MockStore => {
     deductions: () => data.deductions.all(),
     writtenDeductions: () => data.deductions.written(),
     timeOffPolicies: () => data.timeOff.policies,
-    timeOffRequests: () => Array.from({ length: data.timeOff.requestCount }, (_, r) => data.timeOff.request(r)),
+    // Copies: the generator keeps (memoises) the records it serves.
+    timeOffRequests: () => Array.from({ length: data.timeOff.requestCount }, (_, r) => ({ ...data.timeOff.request(r) })),
     webhooks: () => data.webhooks.list.map((w) => ({ ...w })),
     webhookSimulations: () => data.webhooks.simulations(),
     counts

@@ -9,6 +9,7 @@ import type { DataContext } from "./dataContext.js"
 import type { Deductions, DeductionRecord } from "./deductions.js"
 import { IdKind } from "./idCodec.js"
 import type { MemberCore, Members } from "./members.js"
+import { memoIndex } from "./memo.js"
 import { unitHash } from "./seededRandom.js"
 
 const K_STUB = 301
@@ -101,12 +102,13 @@ export const makePayrolls = (ctx: DataContext, members: Members, deductions: Ded
 
   /** A member's seeded deduction with its dates as day numbers (what paystubs need). */
   interface StubDeduction { readonly record: DeductionRecord; readonly startDay: number; readonly endDay: number }
-  const stubDeduction = (m: number): StubDeduction | undefined => {
+  // Pure in the member index (the seeded deduction as generated, not as updated since): kept for reuse.
+  const stubDeduction = memoIndex((m: number): StubDeduction | undefined => {
     const record = deductions.seededOfMember(m)
     if (record === undefined) return undefined
     const startDay = parseIsoDate(record.start_date) as number
     return { record, startDay, endDay: record.end_date === null ? Infinity : (parseIsoDate(record.end_date) as number) }
-  }
+  }, n)
   const deductionApplies = (d: StubDeduction, run: PayrollRun) =>
     d.record.frequency === "one_time"
       ? d.startDay >= run.periodStart && d.startDay <= run.periodEnd

@@ -14,6 +14,7 @@ import { makeMockData } from "./mockData.js"
 import { type MockStore, makeMockStore } from "./mockStore.js"
 import { bearerToken, type IssuedTokens, makeOAuthServer } from "./oauthServer.js"
 import { makePaginator } from "./pagination.js"
+import { bodyText, serialize } from "./rawJson.js"
 import { validateQuery } from "./validateQuery.js"
 
 export interface MockOptions {
@@ -86,8 +87,8 @@ export interface MockServer {
 interface Reply {
   readonly status: number
   readonly headers: Record<string, string>
-  /** Serialized body ("" for none). */
-  readonly text: string
+  /** Serialized body ("" for none): text, or its UTF-8 bytes when spliced from pre-serialized records. */
+  readonly text: string | Buffer
   readonly operationId: string | undefined
   readonly repeatCursor?: string
 }
@@ -95,7 +96,7 @@ interface Reply {
 const json = (status: number, body: unknown, operationId: string | undefined, headers: Record<string, string> = {}): Reply => ({
   status,
   headers: { "content-type": "application/json; charset=utf-8", ...headers },
-  text: body === undefined ? "" : JSON.stringify(body),
+  text: body === undefined ? "" : serialize(body),
   operationId
 })
 
@@ -177,6 +178,17 @@ export const startMockServer = async (options: MockOptions = {}): Promise<MockSe
     }
   }
 
+  // A token's scope list is fixed when it is issued: follow its implications once per token, not per request.
+  const closures = new WeakMap<ReadonlyArray<string>, ReadonlySet<string>>()
+  const grantedScopes = (tokenScopes: ReadonlyArray<string>): ReadonlySet<string> => {
+    let scopes = closures.get(tokenScopes)
+    if (scopes === undefined) {
+      scopes = contract.closure(tokenScopes)
+      closures.set(tokenScopes, scopes)
+    }
+    return scopes
+  }
+
   const route = (req: IncomingMessage, url: URL, rawBody: string): Reply => {
     const method = (req.method ?? "GET").toUpperCase()
     const path = url.pathname
@@ -223,7 +235,7 @@ export const startMockServer = async (options: MockOptions = {}): Promise<MockSe
           throw new ApiError(401, auth.reason === "missing" ? "missing_token" : "invalid_token", message, {},
             { "www-authenticate": auth.reason === "missing" ? 'Bearer realm="justworks"' : `Bearer realm="justworks", error="invalid_token", error_description="${message}"` })
         }
-        scopes = contract.closure(auth.scopes)
+        scopes = grantedScopes(auth.scopes)
         const lacking = operation.scopes.filter((s) => !scopes.has(s))
         if (lacking.length > 0) {
           throw new ApiError(403, "insufficient_scope",
@@ -289,18 +301,19 @@ export const startMockServer = async (options: MockOptions = {}): Promise<MockSe
       }
       if (fault?.kind === "apply_then_reset") return destroy(reply.operationId)
       if (fault?.kind === "repeat_cursor" && reply.repeatCursor !== undefined) {
-        const body = JSON.parse(reply.text) as Record<string, unknown>
+        const body = JSON.parse(bodyText(reply.text)) as Record<string, unknown>
         reply = { ...reply, text: JSON.stringify({ ...body, next_cursor: reply.repeatCursor }) }
       }
       if (fault?.kind === "truncate") {
-        const text = reply.text.length > 1 ? reply.text.slice(0, Math.floor(reply.text.length / 2)) : "{"
+        const full = bodyText(reply.text)
+        const text = full.length > 1 ? full.slice(0, Math.floor(full.length / 2)) : "{"
         reply = { ...reply, status: 200, headers: { "content-type": "application/json; charset=utf-8" }, text }
       }
       if (fault?.kind === "slow") await delay(fault.delayMs)
     }
     log(reply.status, reply.operationId)
     if (res.destroyed || closing) return
-    res.writeHead(reply.status, { ...reply.headers, "content-length": String(Buffer.byteLength(reply.text)) })
+    res.writeHead(reply.status, { ...reply.headers, "content-length": String(typeof reply.text === "string" ? Buffer.byteLength(reply.text) : reply.text.length) })
     res.end(reply.text)
   }
 

@@ -8,6 +8,7 @@ import { timeOffNotes, timeOffPolicies } from "./companyCatalog.js"
 import type { DataContext } from "./dataContext.js"
 import { IdKind } from "./idCodec.js"
 import { lowerBound } from "./lowerBound.js"
+import { memoIndex } from "./memo.js"
 import type { Members } from "./members.js"
 import { hash32, seededRandom } from "./seededRandom.js"
 
@@ -88,8 +89,8 @@ export const makeTimeOff = (ctx: DataContext, members: Members): TimeOff => {
   const windowDays = WINDOW_BEFORE + WINDOW_AFTER
   const startDayOf = (r: number) => windowStart + Math.floor((r * windowDays) / Math.max(1, requestCount))
 
-  const request = (r: number): TimeOffRequestRecord => {
-    const rnd = seededRandom(ctx.seed, K_REQUEST, r)
+  /** The member request `r` belongs to. */
+  const memberOfRequest = (r: number): number => {
     const start = startDayOf(r)
     let memberIndex = hash32(ctx.seed, K_REQUEST, r, 0) % n
     for (let attempt = 1; attempt <= 4; attempt++) {
@@ -97,6 +98,14 @@ export const makeTimeOff = (ctx: DataContext, members: Members): TimeOff => {
       if (!core.contractor && members.isActiveOn(core, start, start)) break
       memberIndex = hash32(ctx.seed, K_REQUEST, r, attempt) % n
     }
+    return memberIndex
+  }
+
+  interface RequestDetail { readonly record: TimeOffRequestRecord; readonly policyIndex: number; readonly startDay: number; readonly endDay: number }
+  const computeRequest = (r: number): RequestDetail => {
+    const rnd = seededRandom(ctx.seed, K_REQUEST, r)
+    const start = startDayOf(r)
+    const memberIndex = memberOfRequest(r)
     const roll = rnd.next()
     const policyIndex = (roll < 0.62 ? activePolicyIndexes[0] : roll < 0.97 ? activePolicyIndexes[1] : activePolicyIndexes[2]) ?? 0
     const policy = timeOffPolicies[policyIndex]
@@ -107,7 +116,7 @@ export const makeTimeOff = (ctx: DataContext, members: Members): TimeOff => {
     const status = future ? (s < 0.6 ? "pending" : s < 0.95 ? "approved" : "canceled") : s < 0.85 ? "approved" : s < 0.93 ? "denied" : "canceled"
     const createdSec = Math.min((start - rnd.int(1, 30)) * DAY_SECONDS + rnd.int(13 * 3600, 23 * 3600), ctx.anchorSec - 7200)
     const updatedSec = status === "pending" ? createdSec : Math.min(createdSec + rnd.int(600, 48 * 3600), ctx.anchorSec - 3600)
-    return {
+    const record: TimeOffRequestRecord = {
       id: ctx.ids.encode(IdKind.timeOffRequest, r),
       member_id: members.id(memberIndex),
       policy_id: (policies[policyIndex] as TimeOffPolicyRecord).id,
@@ -120,6 +129,34 @@ export const makeTimeOff = (ctx: DataContext, members: Members): TimeOff => {
       created_at: isoDateTime(createdSec),
       updated_at: isoDateTime(updatedSec)
     }
+    return { record, policyIndex, startDay: start, endDay: start + days - 1 }
+  }
+  // Requests are pure functions of their index; pages and balance reports ask for the same ones often.
+  const requestDetail = memoIndex(computeRequest, requestCount)
+  const request = (r: number): TimeOffRequestRecord => requestDetail(r).record
+
+  /** Request indexes of each member, ascending (so by start day), built on the first balance report. */
+  let byMember: { readonly offsets: Int32Array; readonly requests: Int32Array } | undefined
+  const requestsOfMember = (memberIndex: number): Int32Array => {
+    if (byMember === undefined) {
+      const owner = new Int32Array(requestCount)
+      const offsets = new Int32Array(n + 1)
+      for (let r = 0; r < requestCount; r++) {
+        const m = memberOfRequest(r)
+        owner[r] = m
+        offsets[m + 1] = (offsets[m + 1] as number) + 1
+      }
+      for (let m = 0; m < n; m++) offsets[m + 1] = (offsets[m + 1] as number) + (offsets[m] as number)
+      const fill = offsets.slice(0, n)
+      const requests = new Int32Array(requestCount)
+      for (let r = 0; r < requestCount; r++) {
+        const m = owner[r] as number
+        requests[fill[m] as number] = r
+        fill[m] = (fill[m] as number) + 1
+      }
+      byMember = { offsets, requests }
+    }
+    return byMember.requests.subarray(byMember.offsets[memberIndex] as number, byMember.offsets[memberIndex + 1] as number)
   }
 
   function* ordered(fromDay: number, toDay: number, filter: TimeOffRequestFilter, after: number | null): Generator<number> {
@@ -151,10 +188,14 @@ export const makeTimeOff = (ctx: DataContext, members: Members): TimeOff => {
     const policy = policies[rep.policyIndex] as TimeOffPolicyRecord
     const yearStart = dayOf(new Date(rep.asOfDay * 86_400_000).getUTCFullYear(), 1, 1)
     const memberId = members.id(rep.memberIndex)
+    // The member's approved requests of this policy that overlap [yearStart, asOfDay] (what `ordered` with
+    // those filters yields), read from the per-member index instead of scanning every request of the year.
     let used = 0
-    for (const r of ordered(yearStart, rep.asOfDay, { member_id: memberId, policy_id: policy.id, status: "approved" }, null)) {
-      const q = request(r)
-      if (q.start_date <= isoDate(rep.asOfDay)) used += q.amount
+    for (const r of requestsOfMember(rep.memberIndex)) {
+      const q = requestDetail(r)
+      if (q.startDay > rep.asOfDay) break
+      if (q.endDay < yearStart || q.policyIndex !== rep.policyIndex || q.record.status !== "approved") continue
+      used += q.record.amount
     }
     const perYear = timeOffPolicies[rep.policyIndex]?.hoursPerYear ?? 0
     const accrualFrom = Math.max(yearStart, core.startDay)
