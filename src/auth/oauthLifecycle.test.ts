@@ -10,10 +10,10 @@ import { mockServer } from "../../mocks/mockServer.js"
 import type { MockServer } from "../../mocks/startMockServer.js"
 import { ApiClient } from "../http/ApiClient.js"
 import { connectorLayer } from "../testing/connectorLayer.js"
+import { seedMockConnection } from "../testing/seedMockConnection.js"
 import { beginAuthorization, completeAuthorization, disconnect } from "./connection.js"
 import { authorizeViaLoopback } from "./loopbackAuthorization.js"
 import { TokenProvider } from "./TokenProvider.js"
-import { StoredConnection } from "./store/StoredConnection.js"
 import { TokenStore } from "./store/TokenStore.js"
 
 const SCOPES = ["company.detail:read", "member.detail:read", "time_off:read"]
@@ -26,26 +26,7 @@ const browse = (authorizeUrl: string, rewrite: (callback: URL) => URL = (u) => u
     await (await fetch(callback)).text()
   })
 
-/** A stored connection made from tokens the mock issued directly (no browser). */
-const seedConnection = (mock: MockServer, connectionId: string, scopes = SCOPES) =>
-  Effect.gen(function*() {
-    const store = yield* TokenStore
-    const issued = mock.issueTokens(scopes)
-    const now = new Date()
-    const connection = new StoredConnection({
-      connectionId,
-      accessToken: Redacted.make(issued.access_token),
-      accessTokenExpiresAt: new Date(issued.expires_at),
-      refreshToken: Redacted.make(issued.refresh_token),
-      refreshTokenIssuedAt: now,
-      grantedScopes: scopes,
-      createdAt: now,
-      lastRefreshedAt: now,
-      lastUsedAt: now
-    })
-    yield* store.put(connection)
-    return issued
-  })
+const seedConnection = (mock: MockServer, connectionId: string) => seedMockConnection(mock, connectionId, SCOPES)
 
 const tokenRequests = (mock: MockServer) => mock.requests.filter((r) => r.path === "/oauth/token")
 

@@ -9,6 +9,7 @@ import { mockServer } from "../../mocks/mockServer.js"
 import type { MockServer } from "../../mocks/startMockServer.js"
 import type { StreamDefinition } from "../manifest/streams.js"
 import { connectorLayer } from "../testing/connectorLayer.js"
+import { expectedStreamCounts } from "../testing/expectedStreamCounts.js"
 import { seedMockConnection } from "../testing/seedMockConnection.js"
 import { StreamReader, type ApiRecord, type ReadEvent, type StreamState } from "./StreamReader.js"
 
@@ -42,27 +43,7 @@ describe("runtime against the stateful mock", () => {
     withMock({ members: 30, payrollMonths: 2, reportReadyAfterPolls: 0 }, (mock, reader) =>
       Effect.gen(function*() {
         const counts = mock.store.counts()
-        const expected: Record<string, number> = {
-          company: 1,
-          departments: counts.departments,
-          offices: counts.offices,
-          company_bank_account: 1,
-          company_business_info: 1,
-          company_custom_fields: counts.companyCustomFields,
-          company_jurisdictions: counts.companyJurisdictions,
-          members: counts.members,
-          member_custom_field_values: counts.memberCustomFieldValues,
-          payrolls: counts.payrolls,
-          payroll_fees: counts.payrollFees,
-          paystubs: counts.paystubs,
-          paystub_details: counts.paystubs,
-          deduction_types: counts.deductionTypes,
-          deductions: counts.deductions,
-          time_off_balances: counts.members * counts.timeOffPolicies,
-          time_off_policies: counts.timeOffPolicies,
-          time_off_requests: counts.timeOffRequests,
-          webhooks: counts.webhooks
-        }
+        const expected = expectedStreamCounts(counts)
         expect(Object.keys(expected).sort()).toEqual(reader.streams.map((s) => s.name).sort())
         for (const def of reader.streams) {
           const records = recordsIn(yield* readAll(reader, def.name))
