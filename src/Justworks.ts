@@ -22,6 +22,10 @@ import { RecordValidation } from "./runtime/RecordValidation.js"
 import { StreamReader, type ApiRecord, type ReadEvent, type ReadFailure, type StreamState } from "./runtime/StreamReader.js"
 import { todayUtc } from "./runtime/dateWindows.js"
 import { minimalScopesFor, scopeClosureFor, type Selection, type UnknownSelection } from "./scopes/ScopeAlgebra.js"
+import { BatchWriter, type RowResult, type WriteOptions } from "./writes/BatchWriter.js"
+import { rowsOfValues } from "./writes/InputRows.js"
+import type { WriteError } from "./writes/WriteError.js"
+import type { WritePlan } from "./writes/WritePlan.js"
 
 /** An in-memory token store, holding the given tokens under the connection id. */
 const memoryStore = (options: JustworksOptions, declaredScopes: ReadonlyArray<string>, lifetime: Duration.Duration) =>
@@ -91,6 +95,10 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
   /** record batches and checkpoints of a stream (for incremental syncs) */
   readonly read: (name: StreamName, options?: StreamOptions) => Stream.Stream<ReadEvent, ReadFailure>
   readonly action: (id: ActionId, input?: ActionInput) => Effect.Effect<unknown, ActionError | ApiError | TokenError>
+  /** validate the rows of a batch action (e.g. create_deductions) and derive their keys; sends nothing */
+  readonly planWrite: (id: ActionId, rows: ReadonlyArray<unknown>) => Effect.Effect<WritePlan, WriteError>
+  /** send a plan's rows in batches; one result per row (see `WritePlan.invalid` for rows that fail validation) */
+  readonly write: (plan: WritePlan, options?: WriteOptions) => Stream.Stream<RowResult, WriteError | ActionError | TokenError>
   readonly healthcheck: Effect.Effect<HealthReport, TokenError>
   /** the minimal scope list to request for presets and/or actions (default: the default presets) */
   readonly minimalScopes: (selection?: Selection) => Either.Either<Array<string>, UnknownSelection>
@@ -102,6 +110,7 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
     const reader = yield* StreamReader
     const actions = yield* ActionRunner
     const health = yield* Healthchecks
+    const writer = yield* BatchWriter
     const options = (o: StreamOptions = {}) =>
       Effect.map(Clock.currentTimeMillis, (now) => ({
         startDate: o.startDate ?? todayUtc(now - Duration.toMillis(Duration.days(730))),
@@ -112,6 +121,8 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
       stream: (name, o) => Stream.unwrap(Effect.map(options(o), (opts) => reader.records(name, opts))),
       read: (name, o) => Stream.unwrap(Effect.map(options(o), (opts) => reader.read(name, opts))),
       action: (id, input) => actions.run(id, input),
+      planWrite: (id, rows) => writer.plan(id, rowsOfValues(rows)),
+      write: (plan, options) => writer.write(plan, options),
       healthcheck: health.run,
       minimalScopes: (selection = {}) => minimalScopesFor(manifest, selection),
       scopeClosure: (selection = {}) => scopeClosureFor(manifest, selection)
@@ -147,7 +158,10 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
       const api = Layer.provideMerge(ApiClient.layer({ baseUrl: options.baseUrl }), tokens)
       const validation = Layer.provideMerge(options.validation ?? RecordValidation.layer, api)
       const services = Layer.provideMerge(
-        Layer.mergeAll(ActionRunner.layer, Layer.provideMerge(Healthchecks.layer, StreamReader.layer)),
+        Layer.mergeAll(
+          Layer.provideMerge(BatchWriter.layer, ActionRunner.layer),
+          Layer.provideMerge(Healthchecks.layer, StreamReader.layer)
+        ),
         validation
       )
       return Layer.provideMerge(Layer.effect(Justworks, Justworks.make), services)

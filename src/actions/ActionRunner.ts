@@ -26,6 +26,8 @@ export type ActionInput = Readonly<Record<string, unknown>>
 
 export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner")<ActionRunner, {
   readonly actions: ReadonlyArray<string>
+  /** fails unless the action is declared and the connection's granted scopes cover it */
+  readonly authorize: (action: string) => Effect.Effect<void, ActionError | TokenError>
   readonly run: (action: string, input?: ActionInput) => Effect.Effect<unknown, ActionError | ApiError | TokenError>
 }>() {
   static make = Effect.gen(function*() {
@@ -34,22 +36,28 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
     const tokens = yield* TokenProvider
     const ids = Object.keys(manifest.actions)
 
-    const run = (id: string, input: ActionInput = {}) =>
+    const authorize = (id: string) =>
       Effect.gen(function*() {
         const action = manifest.actions[id]
         const fail = (reason: ActionError["reason"], detail: string) => new ActionError({ reason, action: id, detail })
         if (action === undefined) return yield* fail("UnknownAction", `unknown action; valid actions: ${ids.join(", ")}`)
-        const endpointId = action.endpoint ?? id
-        const endpoint = manifest.endpoints[endpointId]!
-        const method = endpointMethod(manifest, endpoint)
-        const operation = spec.operations.find((o) => o.method === method && o.path === endpoint.path)!
-
         const granted = closure(manifest, (yield* tokens.connection).grantedScopes)
         const missing = action.scopes.filter((s) => !granted.includes(s))
         if (missing.length > 0) {
           const presets = [...new Set(missing.flatMap((s) => presetsGranting(manifest, s)))]
           return yield* fail("ScopeNotGranted", `the connection lacks ${missing.join(", ")}; reconnect with the preset ${presets.join(" or ")} selected`)
         }
+      })
+
+    const run = (id: string, input: ActionInput = {}) =>
+      Effect.gen(function*() {
+        yield* authorize(id)
+        const action = manifest.actions[id]!
+        const fail = (reason: ActionError["reason"], detail: string) => new ActionError({ reason, action: id, detail })
+        const endpointId = action.endpoint ?? id
+        const endpoint = manifest.endpoints[endpointId]!
+        const method = endpointMethod(manifest, endpoint)
+        const operation = spec.operations.find((o) => o.method === method && o.path === endpoint.path)!
 
         const path: Record<string, string> = {}
         for (const name of pathParams(endpoint.path)) {
@@ -81,7 +89,7 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
         return yield* api.call(endpointId, { path, query, ...(body === undefined ? {} : { body }) })
       })
 
-    return ActionRunner.of({ actions: ids, run })
+    return ActionRunner.of({ actions: ids, authorize, run })
   })
 
   static layer = Layer.effect(ActionRunner, ActionRunner.make)

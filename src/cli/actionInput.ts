@@ -9,9 +9,10 @@ import { InputError } from "../config/InputError.js"
 import { parseJsonText } from "../config/readJson.js"
 import type { LoadedManifest } from "../manifest/loadManifest.js"
 import { endpointMethod } from "../manifest/streams.js"
-import { isJsonObject, makeConverter, deref } from "../records/jsonSchemaToEffect.js"
+import { isJsonObject, makeConverter } from "../records/jsonSchemaToEffect.js"
 import { makeValidator } from "../records/RecordSchemas.js"
 import { pathParams } from "../spec/OpenApiSpec.js"
+import { requestBodySchema } from "../spec/requestBodySchema.js"
 
 export type ActionInputObject = Readonly<Record<string, unknown>>
 
@@ -31,17 +32,6 @@ export const parseActionInput = (value: string): Effect.Effect<ActionInputObject
     }
     return json
   })
-
-/** The JSON schema node of an operation's `application/json` request body, if it takes one. */
-const requestBodySchema = (document: unknown, method: string, path: string): { schema: unknown; required: boolean } | undefined => {
-  const paths = isJsonObject(document) ? document["paths"] : undefined
-  const item = deref(document, isJsonObject(paths) ? paths[path] : undefined)
-  const operation = isJsonObject(item) ? item[method.toLowerCase()] : undefined
-  const body = deref(document, isJsonObject(operation) ? operation["requestBody"] : undefined)
-  const content = isJsonObject(body) ? body["content"] : undefined
-  const json = isJsonObject(content) ? content["application/json"] : undefined
-  return isJsonObject(json) && "schema" in json ? { schema: json["schema"], required: body !== undefined && isJsonObject(body) && body["required"] === true } : undefined
-}
 
 /** Check the part of the input that becomes the request body against the operation's schema. */
 export const checkActionBody = (

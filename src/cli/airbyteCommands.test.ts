@@ -220,7 +220,7 @@ describe("Airbyte protocol commands", () => {
     expect(unknown.stderr.trim()).toMatch(/^justworks-connector: unknown action "get_companyy"; valid actions: get_company, .*simulate_webhook$/)
     expect(missing.stderr.trim()).toBe('justworks-connector: action get_member: "member_id" is required (a string)')
     expect(badBody.code).toBe(1)
-    expect(badBody.stderr.trim()).toMatch(/^justworks-connector: invalid input of action create_deductions: --input at items: /)
+    expect(badBody.stderr.trim()).toBe("justworks-connector: invalid rows: --input: holds no rows")
     expect(mock.requests).toEqual([])
 
     const [company, ssn] = await Promise.all([

@@ -35,6 +35,8 @@ export const describeError = (error: unknown): DescribedError => {
       return { message, failureType: "config_error" }
     case "TokenEndpointError":
       return { message, failureType: reason === "Transport" ? "transient_error" : "config_error" }
+    case "WriteError":
+      return { message, failureType: reason === "Journal" ? "system_error" : "config_error" }
     case "TokenStoreError":
       return { message, failureType: reason === "WrongKey" ? "config_error" : "system_error" }
     case "ApiError":

@@ -132,12 +132,23 @@ export const EndpointDefaults = Schema.Struct({
   primary_key: Schema.NonEmptyArray(Schema.NonEmptyString)
 })
 
+/** How the API answers a batch write: one result per item, in request order. */
+export const BatchDefaults = Schema.Struct({
+  size: described(Schema.Int.pipe(Schema.between(1, 10_000)), "items per request (at most the request body's maxItems)"),
+  results: described(RecordSelector, "the per-item results in the response, in request order"),
+  success_field: described(Schema.NonEmptyString, "result field: true when the item was applied"),
+  message_field: described(Schema.NonEmptyString, "result field: why the item was not applied"),
+  id_field: described(Schema.NonEmptyString, "result field: the identifier of the affected object")
+})
+export type BatchDefaults = typeof BatchDefaults.Type
+
 export const Defaults = Schema.Struct({
   requester: Requester,
   retry: RetryPolicy,
   paginators: Schema.Record({ key: Identifier, value: CursorPaginator }),
   concurrency: Concurrency,
-  endpoint: EndpointDefaults
+  endpoint: EndpointDefaults,
+  batch: Schema.optional(BatchDefaults)
 })
 export type Defaults = typeof Defaults.Type
 
@@ -214,10 +225,40 @@ export const Endpoint = Schema.Struct({
 })
 export type Endpoint = typeof Endpoint.Type
 
+/** A check between two fields of a row that JSON Schema cannot express. */
+export const RowRule = Schema.Struct({
+  field: Schema.NonEmptyString,
+  not_before: described(Schema.NonEmptyString, "when both are present, `field` (a date) must not be earlier than this field")
+})
+export type RowRule = typeof RowRule.Type
+
+/**
+ * An action that writes rows in batches: the input is a list of rows (JSON Lines on the command line), each
+ * validated against the item schema of the request body before anything is sent, sent `size` at a time,
+ * with one result reported per row.
+ */
+export const BatchWrite = Schema.Struct({
+  items_field: described(Schema.NonEmptyString, "the request body's array property that carries the batch"),
+  key: Schema.optional(described(Schema.NonEmptyString, "row field identifying what the row changes (reported with its result)")),
+  idempotency_key: Schema.optional(described(
+    Schema.NonEmptyString,
+    "item field carrying a caller-chosen idempotency key; derived from the row's content when the row has none"
+  )),
+  item: Schema.optional(described(Schema.NonEmptyString, "send this row field's value as the item instead of the whole row")),
+  unchanged_when: Schema.optional(described(
+    Schema.NonEmptyString,
+    "a failed item whose message contains this text (any case) was already in the requested state: reported as unchanged"
+  )),
+  rules: Schema.optional(Schema.Array(RowRule)),
+  size: Schema.optional(described(Schema.Int.pipe(Schema.between(1, 10_000)), "overrides defaults.batch.size"))
+})
+export type BatchWrite = typeof BatchWrite.Type
+
 export const Action = Schema.Struct({
   endpoint: Schema.optional(described(Identifier, "defaults to the endpoint with the action's id")),
   scopes: Scopes,
-  description: Schema.optional(Schema.NonEmptyString)
+  description: Schema.optional(Schema.NonEmptyString),
+  batch: Schema.optional(BatchWrite)
 })
 export type Action = typeof Action.Type
 

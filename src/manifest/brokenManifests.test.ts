@@ -175,6 +175,31 @@ const cases: ReadonlyArray<Case> = [
     reason: "Coverage", path: "actions.list_company_jurisdictions.scopes", message: /do not cover endpoint "list_company_jurisdictions", which needs \[company.detail:read, member.detail:read\]/, at: "[company.detail:read] }", after: "list_company_jurisdictions: {"
   },
   {
+    name: "batch over the request body's maxItems",
+    edits: [["  batch:\n    size: 100\n", "  batch:\n    size: 500\n"]],
+    reason: "Spec", path: "defaults.batch.size", message: /batches of 500 exceed the 100 items POST \/v1\/deductions accepts/, at: "500\n"
+  },
+  {
+    name: "batch into a body property that is not an array",
+    edits: [["batch: { items_field: deduction_ids,", "batch: { items_field: deduction_id,"]],
+    reason: "Spec", path: "actions.cancel_deductions.batch.items_field", message: /"deduction_id" is not an array property of the request body of PATCH \/v1\/deductions\/cancel/, at: "deduction_id,", after: "cancel_deductions:"
+  },
+  {
+    name: "batch idempotency key that is not a field of the items",
+    edits: [["      idempotency_key: operation_id\n", "      idempotency_key: request_id\n"]],
+    reason: "Spec", path: "actions.create_deductions.batch.idempotency_key", message: /idempotency key "request_id" is not a field of the items of POST \/v1\/deductions/, at: "request_id"
+  },
+  {
+    name: "batch rule on an unknown field",
+    edits: [["      key: deduction_id\n      rules: [{ field: end_date,", "      key: deduction_id\n      rules: [{ field: stop_date,"]],
+    reason: "Spec", path: "actions.update_deductions.batch.rules[0].field", message: /rule field "stop_date" is not a field of the items of PUT \/v1\/deductions/, at: "stop_date"
+  },
+  {
+    name: "batch action on an endpoint without a request body",
+    edits: [["  list_deductions: { scopes: [deductions:read] }", "  list_deductions: { scopes: [deductions:read], batch: { items_field: items } }"]],
+    reason: "Spec", path: "actions.list_deductions.batch", message: /endpoint "list_deductions" \(GET \/v1\/deductions\) takes no JSON request body/, at: "batch", after: "list_deductions: { scopes"
+  },
+  {
     name: "healthcheck whose scopes do not cover its stream",
     edits: [["{ name: List Company Departments, stream: departments, scopes: [company.detail:read] }", "{ name: List Company Departments, stream: departments, scopes: [company.basic:read] }"]],
     reason: "Coverage", path: "healthchecks[2].scopes", message: /do not cover stream "departments"/, at: "[company.basic:read] }", after: "List Company Departments"

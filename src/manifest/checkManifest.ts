@@ -8,6 +8,7 @@ import type { ManifestErrorReason } from "./ManifestError.js"
 import { endpointMethod, streamsOf } from "./streams.js"
 import { closure, covers } from "../scopes/ScopeAlgebra.js"
 import { pathParams, type OpenApiSpec, type SpecOperation } from "../spec/OpenApiSpec.js"
+import { batchContract } from "../writes/BatchContract.js"
 
 export type Path = ReadonlyArray<string | number>
 
@@ -219,6 +220,8 @@ export const checkManifest = (manifest: Manifest, spec: OpenApiSpec): Array<Path
     } else if (!covers(manifest, action.scopes, endpoint.scopes)) {
       report("Coverage", [...at, "scopes"], `scopes [${action.scopes.join(", ")}] do not cover endpoint "${endpointId}", which needs [${endpoint.scopes.join(", ")}]`)
     }
+    const batch = batchContract(manifest, spec, id, action)
+    if (batch !== undefined && batch._tag === "Left") problems.push(...batch.left)
   }
 
   // healthchecks read a real stream and their scopes cover it

@@ -67,8 +67,15 @@ const Integer = Schema.Number.pipe(Schema.filter(Number.isInteger, {
   jsonSchema: { type: "integer" }
 }))
 
+/** `YYYY-MM-DD` naming a day of the calendar (not 2025-02-30). */
+export const isCalendarDate = (s: string): boolean => {
+  if (!DATE_PATTERN.test(s)) return false
+  const d = new Date(`${s}T00:00:00Z`)
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s)
+}
+
 // the pattern beside the format: JSON Schema validators that skip formats still check the shape
-const DateString = check(Schema.String, (s) => DATE_PATTERN.test(s), "a date (YYYY-MM-DD)", {
+const DateString = check(Schema.String, isCalendarDate, "a date (YYYY-MM-DD)", {
   format: "date",
   pattern: DATE_PATTERN.source
 })

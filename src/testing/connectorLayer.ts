@@ -6,6 +6,7 @@ import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Duration, Layer, Redacted } from "effect"
 import type { MockServer } from "../../mocks/startMockServer.js"
+import { ActionRunner } from "../actions/ActionRunner.js"
 import { OAuthClient } from "../auth/OAuthClient.js"
 import { oauthSettings, type OAuthSettings } from "../auth/OAuthSettings.js"
 import { TokenProvider } from "../auth/TokenProvider.js"
@@ -17,6 +18,7 @@ import type { RetryPolicy } from "../manifest/Manifest.js"
 import { loadProjectManifest } from "../manifest/testing.js"
 import { RecordValidation } from "../runtime/RecordValidation.js"
 import { StreamReader } from "../runtime/StreamReader.js"
+import { BatchWriter } from "../writes/BatchWriter.js"
 
 export const projectManifest = loadProjectManifest()
 
@@ -41,19 +43,27 @@ export interface ConnectorLayerOptions {
   readonly http?: Layer.Layer<HttpClient.HttpClient>
   /** replace parts of the manifest's retry policy (tests shorten the waits) */
   readonly retry?: Partial<RetryPolicy>
+  /** replace the manifest's request timeout */
+  readonly requestTimeout?: Duration.DurationInput
 }
 
 /** The project manifest with test overrides applied. */
-const manifestFor = (options: ConnectorLayerOptions): LoadedManifest =>
-  options.retry === undefined ? projectManifest : {
+const manifestFor = (options: ConnectorLayerOptions): LoadedManifest => {
+  const defaults = projectManifest.manifest.defaults
+  return options.retry === undefined && options.requestTimeout === undefined ? projectManifest : {
     ...projectManifest,
     manifest: {
       ...projectManifest.manifest,
-      defaults: { ...projectManifest.manifest.defaults, retry: { ...projectManifest.manifest.defaults.retry, ...options.retry } }
+      defaults: {
+        ...defaults,
+        retry: { ...defaults.retry, ...options.retry },
+        requester: { ...defaults.requester, timeout: Duration.decode(options.requestTimeout ?? defaults.requester.timeout) }
+      }
     }
   }
+}
 
-/** OAuth client + token store + token provider + HTTP pipeline + stream reader, against the mock. */
+/** OAuth client + token store + token provider + HTTP pipeline + stream reader + actions and batch writes, against the mock. */
 export const connectorLayer = (options: ConnectorLayerOptions) => {
   const settings = mockOAuthSettings(options.mock)
   const base = Layer.mergeAll(
@@ -72,5 +82,6 @@ export const connectorLayer = (options: ConnectorLayerOptions) => {
   const withValidation = Layer.provideMerge(options.validation ?? RecordValidation.layer, base)
   const withTokens = Layer.provideMerge(tokens, withValidation)
   const withApi = Layer.provideMerge(api, withTokens)
-  return Layer.provideMerge(StreamReader.layer, withApi)
+  const withReader = Layer.provideMerge(StreamReader.layer, withApi)
+  return Layer.provideMerge(Layer.provideMerge(BatchWriter.layer, ActionRunner.layer), withReader)
 }

@@ -8,13 +8,20 @@ import type { ActionId } from "../../generated/manifestNames.js"
 import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
 import { checkActionBody, maskSensitive, parseActionInput } from "../actionInput.js"
 import { UsageError } from "../UsageError.js"
+import { batchActionHandler, type BatchActionArgs } from "./batchActionHandler.js"
 
-export const actionHandler = (args: { readonly id: string; readonly input: Option.Option<string>; readonly reveal: boolean }) =>
+export const actionHandler = (args: BatchActionArgs & { readonly reveal: boolean }) =>
   Effect.gen(function*() {
     const loaded = yield* ConnectorManifest
     const valid = Object.keys(loaded.manifest.actions)
     if (!valid.includes(args.id)) {
       return yield* new UsageError({ reason: "UnknownName", message: `unknown action "${args.id}"; valid actions: ${valid.join(", ")}` })
+    }
+    if (loaded.manifest.actions[args.id]?.batch !== undefined) return yield* batchActionHandler(args)
+    const batchFlags = [args.dryRun && "--dry-run", args.partial && "--partial", args.resume && "--resume", Option.isSome(args.journal) && "--journal"].filter(Boolean)
+    if (batchFlags.length > 0) {
+      const batchActions = valid.filter((id) => loaded.manifest.actions[id]?.batch !== undefined)
+      return yield* new UsageError({ reason: "InvalidOption", message: `${batchFlags.join(", ")}: only for batch actions (${batchActions.join(", ")})` })
     }
     const input = Option.isSome(args.input) ? yield* parseActionInput(args.input.value) : {}
     const source = Option.match(args.input, { onNone: () => "--input", onSome: (v) => (v.startsWith("@") ? v.slice(1) : "--input") })

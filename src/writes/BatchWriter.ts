@@ -1,0 +1,230 @@
+/**
+ * Runs batch actions (deduction create, update, cancel): plans the rows (validated in full, keys derived),
+ * sends them in batches of the manifest's size through the HTTP pipeline (a batch that fails transiently
+ * is retried whole by the pipeline's retry schedule; the idempotency keys make that safe), and reports one
+ * result per input row, recording each outcome in the write journal first. A batch that still fails stops
+ * the run: its rows are reported failed (outcome unknown) and the rest not sent; `resume` continues it.
+ */
+import { Context, Effect, Either, Layer, Option, Ref, Stream } from "effect"
+import { ActionRunner, type ActionError } from "../actions/ActionRunner.js"
+import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
+import type { ApiError } from "../http/ApiError.js"
+import { ApiClient } from "../http/ApiClient.js"
+import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import { recordSelector } from "../runtime/selectRecords.js"
+import { batchContract, type BatchContract } from "./BatchContract.js"
+import { rowLabel, type InputRow } from "./InputRows.js"
+import { WriteError } from "./WriteError.js"
+import { isFinal, WriteJournal, type JournalRow, type JournalState, type JournalUpdate } from "./WriteJournal.js"
+import { batchesOf, makePlanner, type PlannedBatch, type PlannedRow, type WritePlan } from "./WritePlan.js"
+
+/**
+ * - `applied`: the API applied the row
+ * - `unchanged`: the API reported it already in the requested state (e.g. already canceled)
+ * - `failed`: the API refused it (its message says why)
+ * - `unknown`: its batch failed (no usable answer after the retries): it may or may not have been applied;
+ *   resuming the run sends it again, which the idempotency key makes safe
+ * - `invalid`: it failed validation and was not sent
+ * - `not_sent`: the run stopped before its batch
+ */
+export type RowStatus = "applied" | "unchanged" | "failed" | "unknown" | "invalid" | "not_sent"
+
+export interface RowResult {
+  readonly position: number
+  readonly line: number | undefined
+  readonly status: RowStatus
+  /** the row's key: its idempotency key (given or derived) or the declared key field's value */
+  readonly key: string | null
+  /** the id of the object the API changed */
+  readonly id: string | null
+  readonly error: string | null
+  readonly batch: number | null
+  /** reported from the journal of the run being resumed */
+  readonly resumed: boolean
+}
+
+export interface WriteOptions {
+  /** send the valid rows even though others are invalid (those are reported, not sent) */
+  readonly partial?: boolean | undefined
+  /** continue the latest run of the same input: rows with an outcome are reported from the journal */
+  readonly resume?: boolean | undefined
+  /** where outcomes are recorded (default: this service's in-memory journal) */
+  readonly journal?: WriteJournal["Type"] | undefined
+}
+
+export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<BatchWriter, {
+  /** the actions that take rows */
+  readonly actions: ReadonlyArray<string>
+  readonly contract: (action: string) => Either.Either<BatchContract, WriteError>
+  /** validate rows and derive their keys; sends nothing */
+  readonly plan: (action: string, rows: ReadonlyArray<InputRow>) => Effect.Effect<WritePlan, WriteError>
+  /** send a plan's valid rows; one result per input row */
+  readonly write: (plan: WritePlan, options?: WriteOptions) => Stream.Stream<RowResult, WriteError | ActionError | TokenError>
+}>() {
+  static make = Effect.gen(function*() {
+    const { manifest, spec } = yield* ConnectorManifest
+    const api = yield* ApiClient
+    const runner = yield* ActionRunner
+    const tokens = yield* TokenProvider
+    const memory = yield* WriteJournal.makeMemory
+
+    const contracts = new Map<string, { contract: BatchContract; planner: ReturnType<typeof makePlanner> }>()
+    for (const [id, action] of Object.entries(manifest.actions)) {
+      const contract = batchContract(manifest, spec, id, action)
+      // the loader has checked every declaration: a Left cannot reach here
+      if (contract !== undefined && Either.isRight(contract)) contracts.set(id, { contract: contract.right, planner: makePlanner(contract.right, spec.document) })
+    }
+    const actions = [...contracts.keys()]
+
+    const lookup = (action: string) => {
+      const found = contracts.get(action)
+      return found === undefined
+        ? Either.left(new WriteError({
+          reason: "NotBatch",
+          action,
+          message: `action ${action} does not take rows; batch actions: ${actions.join(", ")}`
+        }))
+        : Either.right(found)
+    }
+
+    const plan = (action: string, rows: ReadonlyArray<InputRow>) =>
+      Effect.map(lookup(action), ({ planner }) => planner.plan(rows))
+
+    const write = (plan: WritePlan, options: WriteOptions = {}) =>
+      Stream.unwrap(Effect.gen(function*() {
+        const c = plan.contract
+        if (plan.invalid.length > 0 && options.partial !== true) {
+          return yield* new WriteError({
+            reason: "InvalidRows",
+            action: c.action,
+            message: `${plan.invalid.length} of ${plan.rows.length} rows are invalid (first: ${rowLabel(plan.invalid[0]!.row)}: ${plan.invalid[0]!.problems.join("; ")}); nothing was sent`
+          })
+        }
+        yield* runner.authorize(c.action)
+        const journal = options.journal ?? memory
+        const identity = { connectionId: (yield* tokens.connection).connectionId, action: c.action, digest: plan.digest }
+        const prior = options.resume === true ? yield* journal.latest(identity) : undefined
+        if (options.resume === true && prior === undefined) {
+          yield* Effect.logWarning(`${c.action}: no earlier run of this input in ${journal.location}; sending every row`)
+        }
+
+        const lineOf = new Map(plan.rows.map((r) => [r.position, r.line]))
+        const result = (position: number, status: RowStatus, fields: Partial<RowResult>): RowResult => ({
+          position,
+          line: lineOf.get(position),
+          status,
+          key: null,
+          id: null,
+          error: null,
+          batch: null,
+          resumed: false,
+          ...fields
+        })
+        const invalidResults = plan.invalid.map((r) => result(r.row.position, "invalid", { key: r.key, error: r.problems.join("; ") }))
+
+        let runId: string
+        let earlier: Array<RowResult> = []
+        let todo: ReadonlyArray<PlannedRow>
+        let firstBatch = 1
+        if (prior !== undefined) {
+          runId = prior.runId
+          const done = prior.rows.filter((r) => isFinal(r.state))
+          const donePositions = new Set(done.map((r) => r.position))
+          earlier = done.map((r) => result(r.position, statusOf(r.state), { key: r.key, id: r.id, error: r.message, batch: r.batch, resumed: true }))
+          todo = plan.valid.filter((r) => !donePositions.has(r.row.position))
+          firstBatch = 1 + prior.rows.reduce((max, r) => Math.max(max, r.batch ?? 0), 0)
+        } else {
+          const rows: Array<JournalRow> = [
+            ...plan.valid.map((r): JournalRow => ({ position: r.row.position, label: rowLabel(r.row), key: r.key, state: "pending", id: null, message: null, batch: null })),
+            ...plan.invalid.map((r): JournalRow => ({
+              position: r.row.position, label: rowLabel(r.row), key: r.key, state: "invalid", id: null, message: r.problems.join("; "), batch: null
+            }))
+          ].sort((a, b) => a.position - b.position)
+          runId = yield* journal.begin(identity, rows)
+          earlier = invalidResults
+          todo = plan.valid
+        }
+
+        const stopped = yield* Ref.make(Option.none<string>())
+        const selectResults = recordSelector(c.results.results)
+
+        const batchFailed = (batch: PlannedBatch, reason: string) =>
+          Effect.gen(function*() {
+            yield* Ref.set(stopped, Option.some(`batch ${batch.number} failed`))
+            yield* journal.update(runId, batch.rows.map((r) => ({ position: r.row.position, state: "sent" as const, id: null, message: reason, batch: batch.number })))
+            return batch.rows.map((r) =>
+              result(r.row.position, "unknown", {
+                key: r.key,
+                batch: batch.number,
+                error: `${reason}; the outcome is unknown: resuming the run sends the row again`
+              })
+            )
+          })
+
+        const send = (batch: PlannedBatch) =>
+          Effect.gen(function*() {
+            yield* journal.update(runId, batch.rows.map((r) => ({ position: r.row.position, state: "sent" as const, id: null, message: null, batch: batch.number })))
+            const answer = yield* Effect.either(api.call(c.endpointId, { body: batch.body }))
+            if (Either.isLeft(answer)) return yield* batchFailed(batch, describe(answer.left))
+            const selected = selectResults(answer.right)
+            if (!selected.ok) return yield* batchFailed(batch, `the API's answer has no results: ${selected.detail}`)
+            const items = selected.records
+            if (items.length !== batch.rows.length) {
+              return yield* batchFailed(batch, `the API answered ${items.length} results for ${batch.rows.length} items`)
+            }
+            const echo = c.idempotencyKey
+            const mismatch = echo === undefined ? -1 : items.findIndex((item, i) => typeof item[echo] === "string" && item[echo] !== batch.rows[i]!.key)
+            if (mismatch >= 0) return yield* batchFailed(batch, `the API's result ${mismatch + 1} is for another ${echo} than the item sent`)
+
+            const updates: Array<JournalUpdate> = []
+            const results = items.map((item, i) => {
+              const row = batch.rows[i]!
+              const message = typeof item[c.results.message_field] === "string" ? item[c.results.message_field] as string : null
+              const idValue = item[c.results.id_field]
+              const id = typeof idValue === "string" ? idValue : null
+              const state: JournalState = item[c.results.success_field] === true
+                ? "applied"
+                : c.unchangedWhen !== undefined && message !== null && message.toLowerCase().includes(c.unchangedWhen.toLowerCase())
+                ? "unchanged"
+                : "failed"
+              const error = state === "applied" ? null : message ?? "the API reported no reason"
+              updates.push({ position: row.row.position, state, id, message: error, batch: batch.number })
+              return result(row.row.position, statusOf(state), { key: row.key, id, error, batch: batch.number })
+            })
+            yield* journal.update(runId, updates)
+            return results
+          })
+
+        const notSent = (batch: PlannedBatch, why: string) =>
+          batch.rows.map((r) => result(r.row.position, "not_sent", { key: r.key, error: `not sent: ${why}; resuming the run sends it` }))
+
+        const sent = Stream.fromIterable(batchesOf(c, todo, firstBatch)).pipe(
+          Stream.mapEffect((batch) =>
+            Effect.flatMap(Ref.get(stopped), Option.match({
+              onNone: () => send(batch),
+              onSome: (why) => Effect.succeed(notSent(batch, why))
+            }))
+          ),
+          Stream.flattenIterables
+        )
+        const finish = Stream.fromEffect(
+          Effect.flatMap(Ref.get(stopped), (s) => (Option.isNone(s) ? journal.finish(runId) : Effect.void))
+        ).pipe(Stream.drain)
+        return Stream.concat(Stream.concat(Stream.fromIterable(earlier), sent), finish)
+      }))
+
+    return BatchWriter.of({
+      actions,
+      contract: (action) => Either.map(lookup(action), (found) => found.contract),
+      plan,
+      write
+    })
+  })
+
+  static layer = Layer.effect(BatchWriter, BatchWriter.make)
+}
+
+const statusOf = (state: JournalState): RowStatus =>
+  state === "pending" || state === "sent" ? "unknown" : state
+
+const describe = (error: ApiError | TokenError): string => error.message
