@@ -7,11 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { promisify } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Either, Redacted, Stream } from "effect"
+import { Chunk, Effect, Either, Redacted, Stream } from "effect"
 import { mockServer } from "../mocks/mockServer.js"
 import type { MockServer } from "../mocks/startMockServer.js"
 import { Justworks } from "./Justworks.js"
 import { projectFile } from "./manifest/testing.js"
+import { deductionRows } from "./testing/deductionRows.js"
 
 const justworksFor = (mock: MockServer, scopes: ReadonlyArray<string>) => {
   const issued = mock.issueTokens(scopes)
@@ -63,5 +64,18 @@ describe("Justworks (library entry)", () => {
         expect(health.idle.warn).toBe(false)
         expect(Either.getOrThrow(justworks.minimalScopes({ presets: ["deductions"] }))).toEqual(["deductions:write"])
       }).pipe(Effect.provide(justworksFor(mock, ["company.detail:read", "member.detail:read"])))
+
+      // batch writes: planned (validated, keys derived), then one result per row
+      yield* Effect.gen(function*() {
+        const justworks = yield* Justworks
+        const rows = deductionRows(mock, 3, "Library")
+        const plan = yield* justworks.planWrite("create_deductions", [...rows, { ...rows[0], amount: -5 }])
+        expect(plan.invalid.map((r) => [r.row.position, r.problems])).toEqual([[4, ["amount: Expected a number >= 1, actual -5"]]])
+        const results = Chunk.toArray(yield* Stream.runCollect(justworks.write(plan, { partial: true })))
+        expect(results.map((r) => [r.position, r.status])).toEqual([[4, "invalid"], [1, "applied"], [2, "applied"], [3, "applied"]])
+        expect(mock.store.writtenDeductions().map((d) => d.description)).toEqual(["Library 1", "Library 2", "Library 3"])
+        const notBatch = yield* Effect.flip(justworks.planWrite("get_company", []))
+        expect(notBatch.message).toBe("action get_company does not take rows; batch actions: create_deductions, update_deductions, cancel_deductions")
+      }).pipe(Effect.provide(justworksFor(mock, ["deductions:write", "member.basic:read"])))
     }).pipe(Effect.scoped), 30_000)
 })

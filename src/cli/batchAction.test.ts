@@ -108,7 +108,7 @@ describe("batch actions on the command line", () => {
     expect(results).toHaveLength(1_000)
     expect(new Set(results.map((r) => r["line"])).size).toBe(1_000)
     expect(results.every((r) => r["status"] === "applied" && typeof r["deduction_id"] === "string" && r["error"] === null)).toBe(true)
-    expect(resumed.stderr.trim()).toMatch(/^create_deductions: 1,000 rows: 1,000 applied \(journal: .*kill\.db\)$/)
+    expect(resumed.stderr.trim()).toMatch(/^create_deductions: 1,000 rows: 1,000 applied \(journal: .*kill\.db; [3-9]\d\d reported from the journal of the earlier run\)$/)
     const written = mock.store.writtenDeductions().slice(before)
     expect(written).toHaveLength(1_000)
     expect(new Set(written.map((d) => d.operation_id)).size).toBe(1_000)

@@ -63,6 +63,8 @@ const rowsText = (id: string, input: Option.Option<string>) =>
 
 const applied: ReadonlyArray<RowStatus> = ["applied", "unchanged"]
 
+const rowsOf = (n: number) => `${formatCount(n)} row${n === 1 ? "" : "s"}`
+
 export const batchActionHandler = (args: BatchActionArgs) =>
   Effect.gen(function*() {
     const writer = yield* BatchWriter
@@ -73,11 +75,11 @@ export const batchActionHandler = (args: BatchActionArgs) =>
     const plan = yield* writer.plan(args.id, rows)
 
     for (const invalid of plan.invalid) yield* Console.error(`justworks-connector: ${source} ${rowLabel(invalid.row)}: ${invalid.problems.join("; ")}`)
-    const invalidCount = `${formatCount(plan.invalid.length)} of ${formatCount(rows.length)} rows ${plan.invalid.length === 1 ? "is" : "are"} invalid`
+    const invalidCount = `${formatCount(plan.invalid.length)} of ${rowsOf(rows.length)} ${plan.invalid.length === 1 ? "is" : "are"} invalid`
     if (plan.invalid.length > 0 && !args.partial) {
       return yield* new CommandFailed({
         reason: "RowsNotApplied",
-        message: `${invalidCount}; nothing ${args.dryRun ? "would be" : "was"} sent (--partial sends the ${formatCount(plan.valid.length)} valid rows)`
+        message: `${invalidCount}; nothing ${args.dryRun ? "would be" : "was"} sent (--partial sends the ${formatCount(plan.valid.length)} valid ${plan.valid.length === 1 ? "row" : "rows"})`
       })
     }
 
@@ -87,7 +89,7 @@ export const batchActionHandler = (args: BatchActionArgs) =>
         yield* Console.log(JSON.stringify({ batch: batch.number, method: contract.method, path: contract.path, body: batch.body }))
       }
       yield* Console.error(
-        `dry run: ${formatCount(plan.valid.length)} rows would be sent in ${batches.length} request${batches.length === 1 ? "" : "s"} to ${contract.method} ${contract.path}; nothing was sent`
+        `dry run: ${rowsOf(plan.valid.length)} would be sent in ${batches.length} request${batches.length === 1 ? "" : "s"} to ${contract.method} ${contract.path}; nothing was sent`
       )
       if (plan.invalid.length > 0) return yield* new CommandFailed({ reason: "RowsNotApplied", message: `${invalidCount} and would not be sent` })
       return
@@ -96,6 +98,7 @@ export const batchActionHandler = (args: BatchActionArgs) =>
     const info = yield* ConnectionInfo
     const journalFile = Option.getOrElse(args.journal, () => info.tokenStore ?? defaultTokenStore())
     const counts: Record<string, number> = {}
+    let resumed = 0
     const idField = contract.results.id_field
     const line = (r: RowResult) =>
       JSON.stringify({
@@ -110,6 +113,7 @@ export const batchActionHandler = (args: BatchActionArgs) =>
       yield* writer.write(plan, { partial: args.partial, resume: args.resume, journal }).pipe(
         Stream.runForEach((r) => {
           counts[r.status] = (counts[r.status] ?? 0) + 1
+          if (r.resumed) resumed++
           return Console.log(line(r))
         })
       )
@@ -117,7 +121,8 @@ export const batchActionHandler = (args: BatchActionArgs) =>
 
     const summary = Object.entries(counts).map(([status, n]) => `${formatCount(n)} ${status.replace("_", " ")}`).join(", ")
     const notApplied = Object.entries(counts).filter(([status]) => !applied.includes(status as RowStatus)).reduce((n, [, c]) => n + c, 0)
-    const done = `${args.id}: ${formatCount(rows.length)} rows: ${summary} (journal: ${journalFile})`
+    const fromJournal = resumed > 0 ? `; ${formatCount(resumed)} reported from the journal of the earlier run` : ""
+    const done = `${args.id}: ${rowsOf(rows.length)}: ${summary} (journal: ${journalFile}${fromJournal})`
     if (notApplied > 0) {
       return yield* new CommandFailed({
         reason: "RowsNotApplied",
