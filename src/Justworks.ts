@@ -16,6 +16,7 @@ import type { ActionId, StreamName } from "./generated/manifestNames.js"
 import { Healthchecks, type HealthReport } from "./health/Healthchecks.js"
 import type { ApiError } from "./http/ApiError.js"
 import { ApiClient } from "./http/ApiClient.js"
+import { HttpTransport } from "./http/HttpTransport.js"
 import { ConnectorManifest } from "./manifest/ConnectorManifest.js"
 import type { LoadedManifest } from "./manifest/loadManifest.js"
 import { RecordValidation } from "./runtime/RecordValidation.js"
@@ -155,7 +156,7 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
         }),
         base
       )
-      const api = Layer.provideMerge(ApiClient.layer({ baseUrl: options.baseUrl }), tokens)
+      const api = Layer.provideMerge(ApiClient.layer({ baseUrl: options.baseUrl }), Layer.merge(tokens, HttpTransport.layerUndici))
       const validation = Layer.provideMerge(options.validation ?? RecordValidation.layer, api)
       const services = Layer.provideMerge(
         Layer.mergeAll(

@@ -8,6 +8,7 @@ import { TokenProvider } from "../auth/TokenProvider.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import { loadProjectManifest } from "../manifest/testing.js"
 import { ApiClient } from "./ApiClient.js"
+import { HttpTransport } from "./HttpTransport.js"
 
 const loaded = loadProjectManifest()
 
@@ -41,7 +42,7 @@ const harness = (replies: ReadonlyArray<Reply>) =>
     const api = yield* ApiClient.make({ baseUrl: "https://api.test" }).pipe(
       Effect.provide(Layer.mergeAll(
         ConnectorManifest.layerLoaded(loaded),
-        Layer.succeed(HttpClient.HttpClient, http),
+        Layer.succeed(HttpTransport, HttpTransport.fromHttpClient(http)),
         Layer.succeed(TokenProvider, tokens)
       ))
     )

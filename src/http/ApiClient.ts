@@ -1,16 +1,17 @@
 /**
  * The HTTP pipeline, built once for every endpoint: base URL, bearer token from the token provider, JSON,
- * a per-request timeout, status classification into `ApiError`, one refresh-and-replay on 401, and the
- * manifest's retry schedule.
+ * a per-request deadline, status classification into `ApiError`, one refresh-and-replay on 401, and the
+ * manifest's retry schedule (entered only once a request has failed: the common case costs no schedule).
+ * Requests go out through the `HttpTransport`.
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Clock, Context, Duration, Effect, Layer, type Redacted } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Redacted, Schedule } from "effect"
 import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import type { Endpoint, Manifest } from "../manifest/Manifest.js"
 import { endpointMethod } from "../manifest/streams.js"
 import { presetsGranting } from "../scopes/ScopeAlgebra.js"
 import { ApiError } from "./ApiError.js"
+import { HttpTransport } from "./HttpTransport.js"
 import { retrySchedule } from "./retrySchedule.js"
 
 export interface CallInput {
@@ -32,16 +33,13 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
   static make = (settings: ApiSettings = {}) =>
     Effect.gen(function*() {
       const { manifest } = yield* ConnectorManifest
-      const http = yield* HttpClient.HttpClient
+      const transport = yield* HttpTransport
       const tokens = yield* TokenProvider
       const requester = manifest.defaults.requester
-      const baseUrl = settings.baseUrl ?? requester.base_url
+      const baseUrl = (settings.baseUrl ?? requester.base_url).replace(/\/+$/, "")
       const schedule = retrySchedule(manifest.defaults.retry)
-      const client = http.pipe(
-        HttpClient.mapRequest((request) =>
-          HttpClientRequest.prependUrl(request, baseUrl).pipe(HttpClientRequest.setHeaders(requester.headers))
-        )
-      )
+      const baseHeaders: Record<string, string> = { accept: "application/json" }
+      for (const [name, value] of Object.entries(requester.headers)) baseHeaders[name.toLowerCase()] = value
 
       const call = (endpointId: string, input: CallInput = {}) => {
         const endpoint = manifest.endpoints[endpointId]
@@ -53,21 +51,26 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
 
         const path = fillPath(endpoint.path, input.path ?? {})
         if (typeof path !== "string") return Effect.fail(fail("InvalidRequest", `no value for path parameter {${path.missing}}`))
-        let request = HttpClientRequest.make(method)(path).pipe(HttpClientRequest.acceptJson)
-        const query = Object.entries(input.query ?? {}).filter((e): e is [string, string | number | boolean] => e[1] !== undefined)
-        if (query.length > 0) request = HttpClientRequest.setUrlParams(request, Object.fromEntries(query.map(([k, v]) => [k, String(v)])))
-        if (input.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, input.body)
+        let url = baseUrl + path
+        let separator = "?"
+        for (const name in input.query) {
+          const value = input.query[name]
+          if (value === undefined) continue
+          url += `${separator}${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`
+          separator = "&"
+        }
+        const body = input.body === undefined ? undefined : JSON.stringify(input.body)
 
         const once = (token: Redacted.Redacted<string>) =>
-          client.execute(HttpClientRequest.bearerToken(request, token)).pipe(
-            Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
-            Effect.scoped,
-            Effect.mapError((e) => fail("Transport", e.message)),
-            Effect.timeoutFail({
-              duration: requester.timeout,
-              onTimeout: () => fail("Transport", `no response within ${Duration.format(requester.timeout)}`, { timedOut: true })
-            }),
-            Effect.flatMap(({ response, text }) => classify(manifest, endpoint, response.status, response.headers, text, fail))
+          transport.send({
+            method,
+            url,
+            headers: { ...baseHeaders, authorization: `Bearer ${Redacted.value(token)}` },
+            body,
+            timeout: requester.timeout
+          }).pipe(
+            Effect.mapError((e) => fail("Transport", e.message, e.timedOut ? { timedOut: true } : {})),
+            Effect.flatMap((response) => classify(manifest, endpoint, response.status, response.headers, response.text, fail))
           )
 
         const withReplay = Effect.flatMap(tokens.token, (token) =>
@@ -87,7 +90,16 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
             )
           ))
 
-        return Effect.retry(withReplay, schedule)
+        // the first attempt runs bare; only a failure starts the schedule (the common case costs none)
+        return Effect.catchAll(withReplay, (first) =>
+          Effect.flatMap(Schedule.driver(schedule), (driver) => {
+            const again = (error: ApiError | TokenError): Effect.Effect<unknown, ApiError | TokenError> =>
+              Effect.matchEffect(driver.next(error), {
+                onFailure: () => Effect.fail(error),
+                onSuccess: () => Effect.catchAll(withReplay, again)
+              })
+            return again(first)
+          }))
       }
 
       return ApiClient.of({ call })

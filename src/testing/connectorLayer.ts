@@ -12,6 +12,7 @@ import { oauthSettings, type OAuthSettings } from "../auth/OAuthSettings.js"
 import { TokenProvider } from "../auth/TokenProvider.js"
 import { TokenStore } from "../auth/store/TokenStore.js"
 import { ApiClient } from "../http/ApiClient.js"
+import { HttpTransport } from "../http/HttpTransport.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import type { LoadedManifest } from "../manifest/loadManifest.js"
 import type { RetryPolicy } from "../manifest/Manifest.js"
@@ -81,7 +82,9 @@ export const connectorLayer = (options: ConnectorLayerOptions) => {
   const api = ApiClient.layer({ baseUrl: options.mock.url })
   const withValidation = Layer.provideMerge(options.validation ?? RecordValidation.layer, base)
   const withTokens = Layer.provideMerge(tokens, withValidation)
-  const withApi = Layer.provideMerge(api, withTokens)
+  // a given HttpClient (tests that watch or steer requests) carries the API calls too; else undici directly
+  const transport = options.http === undefined ? HttpTransport.layerUndici : Layer.provide(HttpTransport.layerHttpClient, options.http)
+  const withApi = Layer.provideMerge(api, Layer.merge(withTokens, transport))
   const withReader = Layer.provideMerge(StreamReader.layer, withApi)
   return Layer.provideMerge(Layer.provideMerge(BatchWriter.layer, ActionRunner.layer), withReader)
 }

@@ -29,7 +29,8 @@ const withWriter = <A, E>(
       return yield* body(mock, yield* BatchWriter)
     }).pipe(Effect.provide(connectorLayer({
       mock,
-      requestTimeout: Duration.millis(400),
+      // the transport's deadlines have a resolution of about half a second
+      requestTimeout: Duration.seconds(1),
       retry: { base_delay: Duration.millis(10), max_delay: Duration.millis(50), max_attempts: options.maxAttempts ?? 6 }
     })))
   }))
@@ -61,7 +62,7 @@ describe("batch writes", () => {
         { kind: "apply_then_reset", at: [2, 6], path: "/v1/deductions", method: "POST" },
         { kind: "server_error", at: [3], status: 503, path: "/v1/deductions", method: "POST" },
         { kind: "reset", at: [5], path: "/v1/deductions", method: "POST" },
-        { kind: "slow", delayMs: 700, at: [9], path: "/v1/deductions", method: "POST" },
+        { kind: "slow", delayMs: 2_500, at: [9], path: "/v1/deductions", method: "POST" },
         { kind: "apply_then_reset", at: [12], path: "/v1/deductions", method: "POST" }
       ]
     }, (mock, writer) =>
@@ -74,7 +75,7 @@ describe("batch writes", () => {
         expect(results.every((r) => r.id !== null && r.key?.startsWith("jwc-"))).toBe(true)
         expectCreatedOnce(mock, rows)
         // the faults did happen: batches were applied and sent again (the slow answer is logged once sent)
-        yield* Effect.sleep(Duration.millis(500))
+        for (let waited = 0; posts(mock).length < 16 && waited < 3_000; waited += 100) yield* Effect.sleep(Duration.millis(100))
         const inOrder = [...posts(mock)].sort((x, y) => x.n - y.n)
         expect(inOrder.filter((r) => r.fault !== undefined).map((r) => r.fault)).toEqual([
           "apply_then_reset", "server_error", "reset", "apply_then_reset", "slow", "apply_then_reset"
