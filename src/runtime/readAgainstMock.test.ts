@@ -79,6 +79,19 @@ describe("runtime against the stateful mock", () => {
         expect(Date.now() - started).toBeGreaterThanOrEqual(2_000)
       })), 60_000)
 
+  it.live("children longer than the pages read eagerly (paystubs of payrolls of 450 members) stream the rest: every record once", () =>
+    withMock({ members: 450, payrollMonths: 1 }, (mock, reader) =>
+      Effect.gen(function*() {
+        const records = recordsIn(yield* readAll(reader, "paystubs"))
+        const payrolls = mock.store.payrolls().filter((p) => String(p["pay_date"]) >= startDate)
+        expect(Math.max(...payrolls.map((p) => mock.store.paystubIds(String(p["id"])).length))).toBeGreaterThan(200)
+        expect(records.length).toBe(mock.store.counts().paystubs)
+        expect(new Set(records.map((r) => r["paystub_id"])).size).toBe(records.length)
+        // every page of a child was asked for once
+        const paystubPages = mock.requests.filter((r) => r.path.endsWith("/paystubs"))
+        expect(new Set(paystubPages.map((r) => `${r.path}?${r.query["cursor"] ?? ""}`)).size).toBe(paystubPages.length)
+      })), 60_000)
+
   it.live("a cursor that repeats ends the read with an error naming the stream", () =>
     withMock({ members: 450, faults: [{ kind: "repeat_cursor", at: [3], path: "/v1/members" }] }, (_, reader) =>
       Effect.gen(function*() {
