@@ -8,6 +8,7 @@
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Context, Data, Duration, Effect, Layer } from "effect"
+import { EventEmitter } from "node:events"
 import { Agent, type Dispatcher, errors as undiciErrors } from "undici"
 
 export interface TransportRequest {
@@ -82,8 +83,14 @@ const headerRecord = (headers: Record<string, string | Array<string> | undefined
   return out
 }
 
+/**
+ * Interruption aborts the request through an `EventEmitter` (which undici accepts as a signal) rather than an
+ * `AbortSignal`: a per-request AbortSignal is held through weak references that only a full GC clears, so
+ * every response it touches is promoted to the old generation (peak memory then grows with the read).
+ */
 const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<TransportResponse, TransportFailure> =>
-  Effect.async<TransportResponse, TransportFailure>((resume, signal) => {
+  Effect.async<TransportResponse, TransportFailure>((resume) => {
+    const signal = new EventEmitter()
     const url = new URL(request.url)
     const ms = Duration.toMillis(request.timeout)
     const pending: Promise<Dispatcher.ResponseData> = agent.request({
@@ -104,6 +111,7 @@ const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<Tr
         ),
       (error: unknown) => resume(Effect.fail(failure(error, ms)))
     )
+    return Effect.sync(() => signal.emit("abort"))
   })
 
 const failure = (error: unknown, ms: number) =>

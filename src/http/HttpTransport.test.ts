@@ -1,0 +1,75 @@
+/** The undici transport against a local server: answers, deadlines, and interruption aborting the request. */
+import { describe, expect, it } from "@effect/vitest"
+import { Deferred, Duration, Effect, Fiber } from "effect"
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { HttpTransport } from "./HttpTransport.js"
+
+/** A server on 127.0.0.1 (free port) for the scope's lifetime. */
+const server = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
+  Effect.acquireRelease(
+    Effect.async<{ url: string; close: () => void }>((resume) => {
+      const s = createServer(handler)
+      s.listen(0, "127.0.0.1", () => {
+        resume(Effect.succeed({
+          url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+          close: () => {
+            s.closeAllConnections()
+            s.close()
+          }
+        }))
+      })
+    }),
+    (s) => Effect.sync(s.close)
+  )
+
+const send = (url: string, timeout = Duration.seconds(5), body?: string) =>
+  Effect.flatMap(HttpTransport, (t) => t.send({ method: body === undefined ? "GET" : "POST", url, headers: { accept: "application/json" }, body, timeout }))
+
+describe("HttpTransport (undici)", () => {
+  it.live("returns status, lower-case headers and the body; sends the JSON body", () =>
+    Effect.gen(function*() {
+      const s = yield* server((req, res) => {
+        let text = ""
+        req.on("data", (c: Buffer) => (text += c.toString()))
+        req.on("end", () => {
+          res.writeHead(201, { "X-Echo": req.headers["content-type"] ?? "", "content-type": "application/json" })
+          res.end(JSON.stringify({ got: text, path: req.url }))
+        })
+      })
+      const response = yield* send(`${s.url}/v1/things?a=1`, Duration.seconds(5), '{"x":1}')
+      expect(response.status).toBe(201)
+      expect(response.headers["x-echo"]).toBe("application/json")
+      expect(JSON.parse(response.text)).toEqual({ got: '{"x":1}', path: "/v1/things?a=1" })
+    }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)))
+
+  it.live("no answer within the deadline is a timed-out failure", () =>
+    Effect.gen(function*() {
+      const s = yield* server(() => {})
+      const error = yield* Effect.flip(send(s.url, Duration.seconds(1)))
+      expect(error).toMatchObject({ _tag: "TransportFailure", timedOut: true, message: "no response within 1s" })
+    }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
+
+  it.live("a refused connection is a transport failure that did not time out", () =>
+    Effect.gen(function*() {
+      const s = yield* server(() => {})
+      const url = s.url
+      s.close()
+      const error = yield* Effect.flip(send(url))
+      expect(error).toMatchObject({ _tag: "TransportFailure", timedOut: false })
+    }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)))
+
+  it.live("interrupting a request in flight aborts it: the server sees the connection close", () =>
+    Effect.gen(function*() {
+      const arrived = yield* Deferred.make<void>()
+      const closed = yield* Deferred.make<void>()
+      const s = yield* server((req, res) => {
+        Deferred.unsafeDone(arrived, Effect.void)
+        res.on("close", () => Deferred.unsafeDone(closed, Effect.void))
+      })
+      const fiber = yield* Effect.fork(send(s.url, Duration.seconds(30)))
+      yield* Deferred.await(arrived)
+      yield* Fiber.interrupt(fiber)
+      yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
+    }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
+})
