@@ -6,16 +6,17 @@
  * Flags: --quick (10k members and the fan-out, one run each: a smoke check), --sizes=10000,100000,
  * --runs=N (every size), --only=members|paystubs, --no-write (do not write results.json).
  */
-import { execFileSync } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
 import os from "node:os"
 import { join } from "node:path"
 import { memberBytes } from "./fixtureData.js"
 import { type FixtureOptions, projectRoot, startFixtureServer } from "./fixtureServer.js"
 import { type Measurement, measureInChild } from "./measure.js"
-import type { ScenarioName } from "./scenarios.js"
+import { cliFile, type ScenarioName } from "./scenarios.js"
+import { ensureBuilt } from "../src/cli/testing/cliHarness.js"
 
-const TARGETS = { readRatio: 0.85, fanOutRatio: 0.8, memoryFlatness: 1.5 }
+const TARGETS = { readRatio: 0.85, fanOutRatio: 0.8, memoryFlatness: 1.5, specColdStartMs: 400 }
 const FAN_OUT = { payrolls: 1_000, paystubs: 20 }
 
 interface Plan {
@@ -44,7 +45,7 @@ const plans: Array<Plan> = [
     runs: runsFor(size),
     fixture: { members: size, ...FAN_OUT },
     expected: size,
-    scenarios: ["baseline:members", "connector:members", "connector+validation:members"]
+    scenarios: ["baseline:members", "connector:members", "connector+validation:members", "cli:members"]
   }))),
   ...(only === "members" ? [] : [{
     group: "paystubs" as const,
@@ -105,6 +106,22 @@ const measureAll = async (): Promise<Array<Cell>> => {
   return cells
 }
 
+/** `justworks-connector spec` from spawn to exit, in a fresh process each time (the CLI's cold start). */
+const specColdStart = async (runs: number): Promise<Array<number>> => {
+  const times: Array<number> = []
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now()
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [cliFile, "spec"], { stdio: ["ignore", "ignore", "inherit"] })
+      child.once("error", reject)
+      child.once("exit", resolve)
+    })
+    if (code !== 0) throw new Error(`justworks-connector spec exited with ${code}`)
+    times.push(performance.now() - start)
+  }
+  return times
+}
+
 const summarize = (cell: Cell) => {
   if (cell.runs.length === 0) return undefined
   const ms = cell.runs.map((r) => r.ms)
@@ -142,7 +159,10 @@ const main = async () => {
   const began = Date.now()
   const loadBefore = os.loadavg()
   log(`bench: ${plans.map((p) => `${p.group} ${p.size} ×${p.runs}`).join(", ")}; member ≈ ${memberBytes()} bytes`)
+  await ensureBuilt()
   const cells = await measureAll()
+  const specTimes = await specColdStart(quick ? 3 : 10)
+  log(`cli:spec cold start: ${specTimes.map((t) => t.toFixed(0)).join(", ")} ms`)
   const wallSeconds = (Date.now() - began) / 1000
 
   const rows = cells.map((cell) => ({ cell, summary: summarize(cell) }))
@@ -197,6 +217,18 @@ const main = async () => {
       withoutValidation: ratioOf("connector:paystubs", fanOutSize),
       met: mapDefined(fanOut, (v) => v >= TARGETS.fanOutRatio)
     },
+    cliReadRatio: {
+      target: "reported (the CLI's read, a fresh process per read, records counted from its stdout)",
+      worst: minDefined(memberSizes.map((size) => ratioOf("cli:members", size)))
+    },
+    specColdStart: {
+      target: `< ${TARGETS.specColdStartMs} ms (median)`,
+      medianMs: median(specTimes),
+      minMs: Math.min(...specTimes),
+      maxMs: Math.max(...specTimes),
+      runs: specTimes.length,
+      met: median(specTimes) < TARGETS.specColdStartMs
+    },
     memoryFlatness: {
       target: `<= ${TARGETS.memoryFlatness} (peak RSS ${largest} / ${smallest}, connector with validation)`,
       value: flatness("connector+validation:members"),
@@ -211,6 +243,7 @@ const main = async () => {
   console.log("")
   console.log(`read:    ${fmt(t.readRatio.worst, 2)}× baseline at the worst size (${fmt(t.readRatio.worstWithoutValidation, 2)}× without validation); target ${t.readRatio.target} → ${verdict(t.readRatio.met)}`)
   console.log(`fan-out: ${fmt(t.fanOutRatio.value, 2)}× baseline (${fmt(t.fanOutRatio.withoutValidation, 2)}× without validation); target ${t.fanOutRatio.target} → ${verdict(t.fanOutRatio.met)}`)
+  console.log(`cli:     read ${fmt(t.cliReadRatio.worst, 2)}× baseline at the worst size; spec cold start ${t.specColdStart.medianMs.toFixed(0)} ms median (${t.specColdStart.minMs.toFixed(0)}–${t.specColdStart.maxMs.toFixed(0)}, ${t.specColdStart.runs} runs); target ${t.specColdStart.target} → ${verdict(t.specColdStart.met)}`)
   console.log(`memory:  ${fmt(t.memoryFlatness.value, 2)}× (${fmt(t.memoryFlatness.withoutValidation, 2)}× without validation, baseline ${fmt(t.memoryFlatness.baseline, 2)}×); target ${t.memoryFlatness.target} → ${verdict(t.memoryFlatness.met)}`)
   console.log(`wall time ${wallSeconds.toFixed(0)} s; load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} before, ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} after`)
 

@@ -6,6 +6,10 @@
  * count output lines), timed the same way by `measure.ts`.
  */
 import { ManagedRuntime, Stream } from "effect"
+import { spawn } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { Agent } from "undici"
 import { Justworks, type StreamName } from "../src/index.js"
 import { loadProjectManifest } from "../src/manifest/testing.js"
@@ -19,7 +23,8 @@ export interface ScenarioContext {
 }
 
 export interface Prepared {
-  readonly run: () => Promise<number>
+  /** the records read; a scenario that reads in another process also gives that process's peak RSS */
+  readonly run: () => Promise<number | { readonly records: number; readonly peakRssKb: number }>
   readonly dispose: () => Promise<void>
 }
 
@@ -111,6 +116,69 @@ const connector = (stream: StreamName, validate: boolean): Scenario => async ({ 
   }
 }
 
+/** The built command line (`npm run build`; the bench builds it first when missing). */
+export const cliFile = join(import.meta.dirname, "..", "dist", "justworks-connector.mjs")
+
+/** Peak RSS (VmHWM, KiB) of a running process, polled from /proc until it exits (0 where /proc is missing). */
+const watchPeakRss = (pid: number) => {
+  let peak = 0
+  const poll = () => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
+      if (hwm !== null) peak = Math.max(peak, Number(hwm[1]))
+    } catch {
+      // exited, or no /proc here
+    }
+  }
+  const timer = setInterval(poll, 20)
+  return { stop: () => (clearInterval(timer), poll(), peak) }
+}
+
+const RECORD = Buffer.from('{"type":"RECORD"')
+
+/**
+ * The command line: `justworks-connector read` of the members stream in a fresh process, stdout piped to this
+ * process and its RECORD lines counted as they arrive (the cheapest consumer of the Airbyte output).
+ */
+const cliMembers: Scenario = async ({ url }) => {
+  const dir = mkdtempSync(join(tmpdir(), "justworks-bench-cli-"))
+  const config = join(dir, "config.json")
+  const catalog = join(dir, "catalog.json")
+  writeFileSync(config, JSON.stringify({
+    client_id: "bench", client_secret: "bench", access_token: "bench-access-token", refresh_token: "bench-refresh-token", base_url: url
+  }))
+  writeFileSync(catalog, JSON.stringify({
+    streams: [{
+      stream: { name: "members", json_schema: {}, supported_sync_modes: ["full_refresh", "incremental"] },
+      sync_mode: "full_refresh",
+      destination_sync_mode: "overwrite"
+    }]
+  }))
+  return {
+    run: () =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [cliFile, "read", "--config", config, "--catalog", catalog], { stdio: ["ignore", "pipe", "pipe"] })
+        const rss = watchPeakRss(child.pid!)
+        let records = 0
+        let tail: Buffer = Buffer.alloc(0)
+        child.stdout.on("data", (chunk: Buffer) => {
+          const data = tail.length === 0 ? chunk : Buffer.concat([tail, chunk])
+          for (let at = data.indexOf(RECORD); at >= 0; at = data.indexOf(RECORD, at + RECORD.length)) records++
+          tail = data.subarray(Math.max(0, data.length - RECORD.length + 1))
+        })
+        let stderr = ""
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+        child.once("error", reject)
+        child.once("close", (code) => {
+          const peakRssKb = rss.stop()
+          if (code === 0) resolve({ records, peakRssKb })
+          else reject(new Error(`the CLI exited with ${code}: ${stderr.slice(0, 300)}`))
+        })
+      }),
+    dispose: async () => rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 /** The manifest's substream concurrency, which the raw fan-out uses too. */
 export const substreamConcurrency = (): number => loadProjectManifest().manifest.defaults.concurrency.substreams
 
@@ -118,6 +186,7 @@ export const scenarios = {
   "baseline:members": baselineMembers,
   "connector:members": connector("members", false),
   "connector+validation:members": connector("members", true),
+  "cli:members": cliMembers,
   "baseline:paystubs": (ctx: ScenarioContext) => baselinePaystubs(substreamConcurrency())(ctx),
   "connector:paystubs": connector("paystubs", false),
   "connector+validation:paystubs": connector("paystubs", true)

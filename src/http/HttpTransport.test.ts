@@ -63,7 +63,7 @@ describe("HttpTransport (undici)", () => {
     Effect.gen(function*() {
       const arrived = yield* Deferred.make<void>()
       const closed = yield* Deferred.make<void>()
-      const s = yield* server((req, res) => {
+      const s = yield* server((_req, res) => {
         Deferred.unsafeDone(arrived, Effect.void)
         res.on("close", () => Deferred.unsafeDone(closed, Effect.void))
       })
