@@ -1,7 +1,7 @@
 /**
  * Runs any declared action: checks the connection's granted scopes cover it, maps the input onto the
- * endpoint's path parameters, query parameters (as the OpenAPI description declares them) and body, and
- * calls it through the HTTP pipeline. No action-specific code.
+ * endpoint's path parameters, query parameters (as the OpenAPI description declares them) and body, checks
+ * the body against the request schema, and calls it through the HTTP pipeline. No action-specific code.
  */
 import { Context, Effect, Layer, Schema } from "effect"
 import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
@@ -11,6 +11,7 @@ import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import { endpointMethod } from "../manifest/streams.js"
 import { closure, presetsGranting } from "../scopes/ScopeAlgebra.js"
 import { pathParams } from "../spec/OpenApiSpec.js"
+import { makeBodyChecker } from "./actionBody.js"
 
 export class ActionError extends Schema.TaggedError<ActionError>()("ActionError", {
   reason: Schema.Literal("UnknownAction", "InvalidInput", "ScopeNotGranted"),
@@ -35,6 +36,7 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
     const api = yield* ApiClient
     const tokens = yield* TokenProvider
     const ids = Object.keys(manifest.actions)
+    const checkBody = makeBodyChecker(manifest, spec)
 
     const authorize = (id: string) =>
       Effect.gen(function*() {
@@ -86,6 +88,8 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
           return yield* fail("InvalidInput", `unknown input ${Object.keys(rest).map((k) => `"${k}"`).join(", ")}; valid: ${valid}`)
         }
         const body = takesBody ? ("body" in rest ? rest["body"] : rest) : undefined
+        const problem = takesBody ? checkBody(id, input) : undefined
+        if (problem !== undefined) return yield* fail("InvalidInput", `${problem.path === "" ? "the body" : problem.path}: ${problem.message}`)
         return yield* api.call(endpointId, { path, query, ...(body === undefined ? {} : { body }) })
       })
 

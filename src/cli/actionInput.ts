@@ -8,11 +8,8 @@ import { Effect, Either } from "effect"
 import { InputError } from "../config/InputError.js"
 import { parseJsonText } from "../config/readJson.js"
 import type { LoadedManifest } from "../manifest/loadManifest.js"
-import { endpointMethod } from "../manifest/streams.js"
-import { isJsonObject, makeConverter } from "../records/jsonSchemaToEffect.js"
-import { makeValidator } from "../records/RecordSchemas.js"
-import { pathParams } from "../spec/OpenApiSpec.js"
-import { requestBodySchema } from "../spec/requestBodySchema.js"
+import { makeBodyChecker } from "../actions/actionBody.js"
+import { isJsonObject } from "../records/jsonSchemaToEffect.js"
 
 export type ActionInputObject = Readonly<Record<string, unknown>>
 
@@ -40,25 +37,10 @@ export const checkActionBody = (
   input: ActionInputObject,
   source: string
 ): Either.Either<void, InputError> => {
-  const { manifest, spec } = loaded
-  const action = manifest.actions[actionId]
-  const endpoint = action === undefined ? undefined : manifest.endpoints[action.endpoint ?? actionId]
-  if (endpoint === undefined) return Either.right(undefined)
-  const method = endpointMethod(manifest, endpoint)
-  if (method === "GET") return Either.right(undefined)
-  const operation = spec.operations.find((o) => o.method === method && o.path === endpoint.path)
-  const params = new Set([...pathParams(endpoint.path), ...(operation?.parameters ?? []).filter((p) => p.in === "query").map((p) => p.name)])
-  const rest = Object.fromEntries(Object.entries(input).filter(([k]) => !params.has(k)))
-  const bodyOf = "body" in rest ? rest["body"] : rest
-  const described = requestBodySchema(spec.document, method, endpoint.path)
-  if (described === undefined) return Either.right(undefined)
-  const empty = isJsonObject(bodyOf) && Object.keys(bodyOf).length === 0
-  if (empty && !described.required) return Either.right(undefined)
-  const problem = makeValidator(makeConverter(spec.document).convert(described.schema))(bodyOf)
-  if (problem === undefined) return Either.right(undefined)
-  const prefix = "body" in rest ? "body" : ""
-  const path = [prefix, problem.path].filter((p) => p !== "").join(problem.path.startsWith("[") ? "" : ".")
-  return Either.left(new InputError({ reason: "Invalid", input: `input of action ${actionId}`, source, path, detail: problem.message }))
+  const problem = makeBodyChecker(loaded.manifest, loaded.spec)(actionId, input)
+  return problem === undefined
+    ? Either.right(undefined)
+    : Either.left(new InputError({ reason: "Invalid", input: `input of action ${actionId}`, source, path: problem.path, detail: problem.message }))
 }
 
 const SSN_KEY = /^(ssn|social_security_number)$/i
