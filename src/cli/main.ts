@@ -85,46 +85,32 @@ const syncLayers = (args: {
 
 const none = { presets: [], actions: [] }
 
+/** Airbyte commands: protocol messages (logs included) on stdout, failures as a TRACE error. */
+const airbyte = <Name extends string, R, E, A>(command: Command.Command<Name, R, E, A>) =>
+  command.pipe(Command.transformHandler(airbyteFailures), Command.provide(airbyteOutput))
+
+/** The other commands: warnings and errors on stderr, failures as one line. */
+const human = <Name extends string, R, E, A>(command: Command.Command<Name, R, E, A>) =>
+  command.pipe(Command.transformHandler(humanFailures), Command.provide(humanLogs))
+
+/** A command on the connection of its `--config` file. */
+const onConfig = <Name extends string, R, E, A extends { readonly config: string }>(command: Command.Command<Name, R, E, A>) =>
+  command.pipe(Command.provide((args: A) => configConnection(args.config)))
+
 const commands = [
-  specCommand.pipe(Command.transformHandler(airbyteFailures), Command.provide(airbyteOutput)),
-  checkCommand.pipe(
-    Command.provide((args) => configConnection(args.config)),
-    Command.transformHandler(airbyteFailures),
-    Command.provide(airbyteOutput)
-  ),
-  discoverCommand.pipe(
-    Command.provide((args) => configConnection(args.config)),
-    Command.transformHandler(airbyteFailures),
-    Command.provide(airbyteOutput)
-  ),
-  readCommand.pipe(
-    Command.provide((args) => configConnection(args.config)),
-    Command.transformHandler(airbyteFailures),
-    Command.provide(airbyteOutput)
-  ),
-  actionCommand.pipe(
-    Command.provide((args) => configConnection(args.config)),
-    Command.transformHandler(humanFailures),
-    Command.provide(humanLogs)
-  ),
-  scopesCommand.pipe(Command.transformHandler(humanFailures), Command.provide(humanLogs)),
-  catalogEntryCommand.pipe(Command.provide(manifestOnly), Command.transformHandler(humanFailures), Command.provide(humanLogs)),
-  connectCommand.pipe(
-    Command.provide((args) => storeConnection(args, { presets: args.presets, actions: args.actions })),
-    Command.transformHandler(humanFailures),
-    Command.provide(humanLogs)
-  ),
-  disconnectCommand.pipe(
-    Command.provide((args) => storeConnection(args, none)),
-    Command.transformHandler(humanFailures),
-    Command.provide(humanLogs)
-  ),
-  healthcheckCommand.pipe(
-    Command.provide((args) => (Option.isSome(args.config) ? configConnection(args.config.value) : storeConnection(args, none))),
-    Command.transformHandler(humanFailures),
-    Command.provide(humanLogs)
-  ),
-  syncCommand.pipe(Command.provide(syncLayers), Command.transformHandler(humanFailures), Command.provide(humanLogs))
+  airbyte(specCommand),
+  airbyte(onConfig(checkCommand)),
+  airbyte(onConfig(discoverCommand)),
+  airbyte(onConfig(readCommand)),
+  human(onConfig(actionCommand)),
+  human(scopesCommand),
+  human(catalogEntryCommand.pipe(Command.provide(manifestOnly))),
+  human(connectCommand.pipe(Command.provide((args) => storeConnection(args, { presets: args.presets, actions: args.actions })))),
+  human(disconnectCommand.pipe(Command.provide((args) => storeConnection(args, none)))),
+  human(healthcheckCommand.pipe(
+    Command.provide((args) => (Option.isSome(args.config) ? configConnection(args.config.value) : storeConnection(args, none)))
+  )),
+  human(syncCommand.pipe(Command.provide(syncLayers)))
 ] as const
 
 const names = commands.flatMap((c) => [...Command.getNames(c as unknown as Command.Command<string, never, never, unknown>)])
