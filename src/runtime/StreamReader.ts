@@ -200,7 +200,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           return childPages(def, { path: { [param]: key } }, { [param]: key })
         }
         return batches(definition(parentName), { startDate: options.startDate }).pipe(
-          Stream.mapEffect((event) => (event._tag === "Records" ? Effect.forEach(event.records, child, { concurrency: substreams }) : Effect.succeed([]))),
+          Stream.mapEffect((event) => (event._tag === "Records" ? inWorkers(event.records, child, substreams) : Effect.succeed([]))),
           Stream.flatMap((children) => {
             const leading = Stream.fromIterable(children.flatMap((c) => c.batches))
             const rests = children.flatMap((c) => (c.rest === undefined ? [] : [c.rest]))
@@ -331,6 +331,26 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
 
   static layer = Layer.effect(StreamReader, StreamReader.make)
 }
+
+/**
+ * `f` over `items` by `workers` fibers, each taking the next item until none is left; results in item order.
+ * `Effect.forEach` with a concurrency forks a fiber per item, which a fan-out of small requests feels.
+ */
+const inWorkers = <A, B, E>(items: ReadonlyArray<A>, f: (a: A) => Effect.Effect<B, E>, workers: number): Effect.Effect<Array<B>, E> =>
+  Effect.suspend(() => {
+    const results = new Array<B>(items.length)
+    let next = 0
+    const worker: Effect.Effect<void, E> = Effect.suspend(() => {
+      if (next >= items.length) return Effect.void
+      const i = next++
+      return Effect.flatMap(f(items[i]!), (b) => {
+        results[i] = b
+        return worker
+      })
+    })
+    const count = Math.min(workers, items.length)
+    return Effect.as(Effect.all(Array.from({ length: count }, () => worker), { concurrency: "unbounded", discard: true }), results)
+  })
 
 /** Fill `{stream.field}` and `{today}` placeholders of a report body template. */
 const fillTemplate = (
