@@ -6,12 +6,10 @@
  * - `_state (stream TEXT PRIMARY KEY, state TEXT, updated_at TEXT)`: each stream's last checkpoint, written
  *   in the transaction of the records before it.
  */
-import { mkdirSync } from "node:fs"
-import { dirname } from "node:path"
 import { SqlClient } from "@effect/sql"
-import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Clock, Effect, Layer, Schema } from "effect"
 import type { StreamState } from "../runtime/StreamReader.js"
+import { sqliteFileClient } from "../sqlite/sqliteFileClient.js"
 import { SyncStore, type SyncBatch, type SyncTable } from "./SyncStore.js"
 import { SyncStoreError } from "./SyncStoreError.js"
 
@@ -127,23 +125,10 @@ export const make = (location: string): Effect.Effect<SyncStore["Type"], SyncSto
     return SyncStore.of({ location, prepare, state, write, count })
   })
 
-/** A SQLite client for the file at `path`, creating missing parent directories. */
-const layerClient = (path: string, location: string): Layer.Layer<SqlClient.SqlClient, SyncStoreError> =>
-  Layer.scopedContext(
-    Effect.gen(function*() {
-      yield* Effect.try({
-        try: () => mkdirSync(dirname(path), { recursive: true }),
-        catch: unavailable(location, "create the directory of")
-      })
-      return yield* Layer.build(SqliteClient.layer({ filename: path })).pipe(
-        Effect.catchAllDefect((defect) => Effect.fail(unavailable(location, "open")(defect))),
-        Effect.mapError((e) => (e instanceof SyncStoreError ? e : unavailable(location, "open")(e)))
-      )
-    })
-  )
-
 /** The sync store in the SQLite file at `path` (created if missing). */
 export const layer = (path: string): Layer.Layer<SyncStore, SyncStoreError> => {
   const location = `the database ${path}`
-  return Layer.effect(SyncStore, make(location)).pipe(Layer.provide(layerClient(path, location)))
+  return Layer.effect(SyncStore, make(location)).pipe(
+    Layer.provide(sqliteFileClient(path, (doing, cause) => unavailable(location, doing)(cause)))
+  )
 }

@@ -6,11 +6,9 @@
  *   by (run_id, position)
  * Rows hold keys, ids and the API's messages, never the rows' content. Each update is one transaction.
  */
-import { mkdirSync } from "node:fs"
-import { dirname } from "node:path"
 import { SqlClient } from "@effect/sql"
-import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Clock, Effect, Layer } from "effect"
+import { sqliteFileClient } from "../sqlite/sqliteFileClient.js"
 import { WriteError } from "./WriteError.js"
 import { WriteJournal, type JournalRow, type JournalState } from "./WriteJournal.js"
 
@@ -104,17 +102,7 @@ export const make = (location: string): Effect.Effect<WriteJournal["Type"], Writ
 /** The write journal in the SQLite file at `path` (created with its directory if missing). */
 export const layer = (path: string): Layer.Layer<WriteJournal, WriteError> => {
   const location = `the database ${path}`
-  const client = Layer.scopedContext(Effect.gen(function*() {
-    yield* Effect.try({
-      try: () => mkdirSync(dirname(path), { recursive: true }),
-      catch: (cause) => new WriteError({ reason: "Journal", message: `could not create the directory of ${location}: ${causeText(cause)}`, cause })
-    })
-    return yield* Layer.build(SqliteClient.layer({ filename: path })).pipe(
-      Effect.catchAllDefect((defect) => Effect.fail(defect)),
-      Effect.mapError((cause) =>
-        cause instanceof WriteError ? cause : new WriteError({ reason: "Journal", message: `could not open ${location}: ${causeText(cause)}`, cause })
-      )
-    )
-  }))
+  const client = sqliteFileClient(path, (doing, cause) =>
+    new WriteError({ reason: "Journal", message: `could not ${doing} ${location}: ${causeText(cause)}`, cause }))
   return Layer.effect(WriteJournal, make(location)).pipe(Layer.provide(client))
 }

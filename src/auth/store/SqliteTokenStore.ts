@@ -12,13 +12,12 @@
  * A `put` is one upsert statement, so access and refresh token are replaced together atomically (a crash
  * mid-write leaves the previous complete record).
  */
-import { mkdirSync } from "node:fs"
-import { dirname } from "node:path"
 import { SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Clock, Effect, Layer, Option, ParseResult, Schema } from "effect"
 import type { Redacted } from "effect"
+import { sqliteFileClient } from "../../sqlite/sqliteFileClient.js"
 import { StoredConnection } from "./StoredConnection.js"
 import { TokenCipher } from "./TokenCipher.js"
 import { TokenStore } from "./TokenStore.js"
@@ -179,19 +178,7 @@ export const layer: Layer.Layer<TokenStore, TokenStoreError, SqlClient.SqlClient
  * failures to open the file are errors with reason `Unavailable`.
  */
 export const layerSqliteFile = (path: string): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, TokenStoreError> =>
-  Layer.scopedContext(
-    Effect.gen(function* () {
-      const location = `the token store at ${path}`
-      yield* Effect.try({
-        try: () => mkdirSync(dirname(path), { recursive: true, mode: 0o700 }),
-        catch: unavailable(location, "create the directory of")
-      })
-      return yield* Layer.build(SqliteClient.layer({ filename: path })).pipe(
-        Effect.catchAllDefect((defect) => Effect.fail(unavailable(location, "open")(defect))),
-        Effect.mapError((e) => (e instanceof TokenStoreError ? e : unavailable(location, "open")(e)))
-      )
-    })
-  )
+  sqliteFileClient(path, (doing, cause) => unavailable(`the token store at ${path}`, doing)(cause), { directoryMode: 0o700 })
 
 /** The token store in the SQLite file at `path` (created if missing), encrypted with `key`. */
 export const layerFile = (path: string, key: Redacted.Redacted<string>): Layer.Layer<TokenStore, TokenStoreError> =>
