@@ -1,14 +1,11 @@
 /**
- * An action's input on the command line (`--input JSON` or `--input @file`), checked before any request: JSON
- * object, and a request body (for actions that send one) that matches the OpenAPI description's schema.
- * Path and query parameters are checked by the action runner, also before any request.
+ * An action's input on the command line (`--input JSON` or `--input @file`): a JSON object. Its parameters and
+ * request body are checked by the action runner, before any request.
  */
 import { FileSystem } from "@effect/platform"
-import { Effect, Either } from "effect"
+import { Effect } from "effect"
 import { InputError } from "../config/InputError.js"
 import { parseJsonText } from "../config/readJson.js"
-import type { LoadedManifest } from "../manifest/loadManifest.js"
-import { makeBodyChecker } from "../actions/actionBody.js"
 import { isJsonObject } from "../records/jsonSchemaToEffect.js"
 
 export type ActionInputObject = Readonly<Record<string, unknown>>
@@ -29,19 +26,6 @@ export const parseActionInput = (value: string): Effect.Effect<ActionInputObject
     }
     return json
   })
-
-/** Check the part of the input that becomes the request body against the operation's schema. */
-export const checkActionBody = (
-  loaded: LoadedManifest,
-  actionId: string,
-  input: ActionInputObject,
-  source: string
-): Either.Either<void, InputError> => {
-  const problem = makeBodyChecker(loaded.manifest, loaded.spec)(actionId, input)
-  return problem === undefined
-    ? Either.right(undefined)
-    : Either.left(new InputError({ reason: "Invalid", input: `input of action ${actionId}`, source, path: problem.path, detail: problem.message }))
-}
 
 const SSN_KEY = /^(ssn|social_security_number)$/i
 

@@ -6,7 +6,7 @@ import { Console, Effect, Option } from "effect"
 import { Justworks } from "../../Justworks.js"
 import type { ActionId } from "../../generated/manifestNames.js"
 import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
-import { checkActionBody, maskSensitive, parseActionInput } from "../actionInput.js"
+import { maskSensitive, parseActionInput } from "../actionInput.js"
 import { UsageError } from "../UsageError.js"
 import { batchActionHandler, type BatchActionArgs } from "./batchActionHandler.js"
 
@@ -24,8 +24,6 @@ export const actionHandler = (args: BatchActionArgs & { readonly reveal: boolean
       return yield* new UsageError({ reason: "InvalidOption", message: `${batchFlags.join(", ")}: only for batch actions (${batchActions.join(", ")})` })
     }
     const input = Option.isSome(args.input) ? yield* parseActionInput(args.input.value) : {}
-    const source = Option.match(args.input, { onNone: () => "--input", onSome: (v) => (v.startsWith("@") ? v.slice(1) : "--input") })
-    yield* checkActionBody(loaded, args.id, input, source)
     const justworks = yield* Justworks
     const result = yield* justworks.action(args.id as ActionId, input)
     yield* Console.log(JSON.stringify(args.reveal ? result ?? null : maskSensitive(result ?? null), null, 2))
