@@ -68,13 +68,23 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
     const tokens = yield* TokenProvider
     const memory = yield* WriteJournal.makeMemory
 
-    const contracts = new Map<string, { contract: BatchContract; planner: ReturnType<typeof makePlanner> }>()
+    const contracts = new Map<string, BatchContract>()
     for (const [id, action] of Object.entries(manifest.actions)) {
       const contract = batchContract(manifest, spec, id, action)
       // the loader has checked every declaration: a Left cannot reach here
-      if (contract !== undefined && Either.isRight(contract)) contracts.set(id, { contract: contract.right, planner: makePlanner(contract.right, spec.document) })
+      if (contract !== undefined && Either.isRight(contract)) contracts.set(id, contract.right)
     }
     const actions = [...contracts.keys()]
+    // a row schema is built on the action's first plan, not when the service starts
+    const planners = new Map<string, ReturnType<typeof makePlanner>>()
+    const plannerOf = (contract: BatchContract) => {
+      let planner = planners.get(contract.action)
+      if (planner === undefined) {
+        planner = makePlanner(contract, spec.document)
+        planners.set(contract.action, planner)
+      }
+      return planner
+    }
 
     const lookup = (action: string) => {
       const found = contracts.get(action)
@@ -88,7 +98,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
     }
 
     const plan = (action: string, rows: ReadonlyArray<InputRow>) =>
-      Effect.map(lookup(action), ({ planner }) => planner.plan(rows))
+      Effect.map(lookup(action), (contract) => plannerOf(contract).plan(rows))
 
     const write = (plan: WritePlan, options: WriteOptions = {}) =>
       Stream.unwrap(Effect.gen(function*() {
@@ -215,7 +225,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
 
     return BatchWriter.of({
       actions,
-      contract: (action) => Either.map(lookup(action), (found) => found.contract),
+      contract: lookup,
       plan,
       write
     })
