@@ -41,6 +41,17 @@ interface PageState {
   readonly page: number
 }
 
+const FIRST_PAGE: PageState = { cursor: undefined, page: 1 }
+
+/** One page of a paginated request: its records, and where the next one starts. */
+type PageFetch = (state: PageState, seen: Set<string>) => Effect.Effect<readonly [ReadonlyArray<ApiRecord>, Option.Option<PageState>], ReadFailure>
+
+/** A child request's first pages, and the rest as a stream if it is longer. */
+interface ChildPages {
+  readonly batches: ReadonlyArray<ReadonlyArray<ApiRecord>>
+  readonly rest: Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> | undefined
+}
+
 /**
  * Pages of a child request read eagerly (as one effect); a longer child streams the rest. With a parent page
  * of 100 records, at most 100 × 2 child pages are held at once.
@@ -98,12 +109,12 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       recordsOf: (body: unknown) => Effect.Effect<ReadonlyArray<ApiRecord>, ReadError>,
       readError: (reason: ReadError["reason"], detail: string) => ReadError,
       paginator: CursorPaginator
-    ) => {
+    ): PageFetch => {
       const nextCursor = (body: unknown): string | undefined => {
         const raw = fieldValue(body, paginator.next_cursor)
         return typeof raw === "string" && raw !== "" ? raw : undefined
       }
-      return (state: PageState, seen: Set<string>): Effect.Effect<readonly [ReadonlyArray<ApiRecord>, Option.Option<PageState>], ReadFailure> =>
+      return (state, seen) =>
         api.call(def.endpointId, {
           ...input,
           query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
@@ -138,45 +149,39 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       }
       const fetch = pageFetcher(def, input, recordsOf, readError, manifest.defaults.paginators[paginatorName]!)
       // one set of followed cursors per read, grown in place (copying it per page would cost O(pages²))
-      return Stream.suspend(() => {
-        const seen = new Set<string>()
-        return Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(
-          { cursor: undefined, page: 1 },
-          (state) => Effect.map(fetch(state, seen), ([records, next]) => [Chunk.of(records), next] as const)
-        ).pipe(Stream.filter((batch) => batch.length > 0))
-      })
+      return Stream.suspend(() => pagesFrom(fetch, new Set(), FIRST_PAGE))
     }
+
+    /** The pages from `start` on, as a stream (empty pages left out). */
+    const pagesFrom = (fetch: PageFetch, seen: Set<string>, start: PageState): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> =>
+      Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(
+        start,
+        (state) => Effect.map(fetch(state, seen), ([records, next]) => [Chunk.of(records), next] as const)
+      ).pipe(Stream.filter((batch) => batch.length > 0))
 
     /**
      * The pages of one child request (a parent's paystubs) read as one effect: a child is small, and reading
-     * it whole saves a stream per parent. A child longer than `leading` pages gives the rest as a stream.
+     * it whole saves a stream per parent. A child longer than `LEADING_PAGES` pages gives the rest as a stream.
      */
-    const childPages = (
-      def: StreamDefinition,
-      input: CallInput,
-      added: Readonly<Record<string, string>>
-    ): Effect.Effect<{ readonly batches: Array<ReadonlyArray<ApiRecord>>; readonly rest: Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> | undefined }, ReadFailure> => {
+    const childPages = (def: StreamDefinition, input: CallInput, added: Readonly<Record<string, string>>): Effect.Effect<ChildPages, ReadFailure> => {
       const paginatorName = def.endpoint.paginator
       if (paginatorName === undefined) {
         return Effect.map(Stream.runCollect(pages(def, input, added)), (chunk) => ({ batches: Chunk.toArray(chunk), rest: undefined }))
       }
       const { recordsOf, readError } = pageTools(def, added)
-      const paginator = manifest.defaults.paginators[paginatorName]!
-      const fetch = pageFetcher(def, input, recordsOf, readError, paginator)
-      const seen = new Set<string>()
-      const batches: Array<ReadonlyArray<ApiRecord>> = []
-      const loop = (state: PageState): Effect.Effect<{ batches: Array<ReadonlyArray<ApiRecord>>; rest: Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> | undefined }, ReadFailure> =>
-        Effect.flatMap(fetch(state, seen), ([records, next]) => {
-          if (records.length > 0) batches.push(records)
-          if (Option.isNone(next)) return Effect.succeed({ batches, rest: undefined })
-          if (batches.length < LEADING_PAGES) return loop(next.value)
-          const rest = Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(
-            next.value,
-            (s) => Effect.map(fetch(s, seen), ([page, after]) => [Chunk.of(page), after] as const)
-          ).pipe(Stream.filter((batch) => batch.length > 0))
-          return Effect.succeed({ batches, rest })
-        })
-      return Effect.suspend(() => loop({ cursor: undefined, page: 1 }))
+      const fetch = pageFetcher(def, input, recordsOf, readError, manifest.defaults.paginators[paginatorName]!)
+      return Effect.suspend(() => {
+        const seen = new Set<string>()
+        const batches: Array<ReadonlyArray<ApiRecord>> = []
+        const loop = (state: PageState): Effect.Effect<ChildPages, ReadFailure> =>
+          Effect.flatMap(fetch(state, seen), ([records, next]) => {
+            if (records.length > 0) batches.push(records)
+            if (Option.isNone(next)) return Effect.succeed({ batches, rest: undefined })
+            if (batches.length < LEADING_PAGES) return loop(next.value)
+            return Effect.succeed({ batches, rest: pagesFrom(fetch, seen, next.value) })
+          })
+        return loop(FIRST_PAGE)
+      })
     }
 
     /** Every record of a stream, parents resolved, no checkpoints: what a child stream iterates over. */
