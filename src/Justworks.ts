@@ -71,6 +71,8 @@ export interface JustworksOptions {
   readonly tokens?: ConnectionTokens | undefined
   /** how records are checked (default: against the OpenAPI description's schemas) */
   readonly validation?: Layer.Layer<RecordValidation, unknown, ConnectorManifest> | undefined
+  /** how requests go out (default: undici's keep-alive agent); e.g. a transport with a proxy or tracing */
+  readonly transport?: Layer.Layer<HttpTransport> | undefined
 }
 
 export interface ConnectionTokens {
@@ -156,7 +158,7 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
         }),
         base
       )
-      const api = Layer.provideMerge(ApiClient.layer({ baseUrl: options.baseUrl }), Layer.merge(tokens, HttpTransport.layerUndici))
+      const api = Layer.provideMerge(ApiClient.layer({ baseUrl: options.baseUrl }), Layer.merge(tokens, options.transport ?? HttpTransport.layerUndici))
       const validation = Layer.provideMerge(options.validation ?? RecordValidation.layer, api)
       const services = Layer.provideMerge(
         Layer.mergeAll(

@@ -72,4 +72,33 @@ describe("HttpTransport (undici)", () => {
       yield* Fiber.interrupt(fiber)
       yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
     }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
+
+  it.live("a body in many parts, multi-byte characters split between them, arrives whole", () =>
+    Effect.gen(function*() {
+      const text = JSON.stringify({ items: Array.from({ length: 5_000 }, (_, i) => ({ i, name: "Zoë Ñúñez — 東京 🚀" })) })
+      const bytes = Buffer.from(text, "utf8")
+      const s = yield* server((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json", "content-length": bytes.length })
+        // odd-sized parts cut characters of several bytes in two
+        let at = 0
+        const next = () => {
+          if (at >= bytes.length) return res.end()
+          res.write(bytes.subarray(at, at + 7_777), next)
+          at += 7_777
+        }
+        next()
+      })
+      const response = yield* send(s.url)
+      expect(response.text).toBe(text)
+    }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)))
+
+  it.live("a 500 with a body is an answer, not a transport failure", () =>
+    Effect.gen(function*() {
+      const s = yield* server((_req, res) => {
+        res.writeHead(500, { "content-type": "application/json", "Retry-After": "3" })
+        res.end('{"error":{"message":"boom"}}')
+      })
+      const response = yield* send(s.url)
+      expect(response).toEqual({ status: 500, headers: expect.objectContaining({ "retry-after": "3" }), text: '{"error":{"message":"boom"}}' })
+    }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)))
 })

@@ -1,14 +1,13 @@
 /**
  * The wire under the HTTP pipeline: send one request, get status, headers and the whole body as text. The
- * production transport is undici's keep-alive `Agent` called directly (one `Effect.async` per request; the
- * deadline is undici's own header and body timeouts, resolved to about half a second, so no timer fiber per
+ * production transport is undici's keep-alive `Agent`, dispatched to directly (one `Effect.async` per request;
+ * the deadline is undici's own header and body timeouts, resolved to about half a second, so no timer fiber per
  * request); `fromHttpClient`
  * adapts any `@effect/platform` `HttpClient` (tests stub one; it honours the deadline with the Effect clock).
  * Retries, tokens and status classification stay in `ApiClient`, above this.
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Context, Data, Duration, Effect, Layer } from "effect"
-import { EventEmitter } from "node:events"
 import { Agent, type Dispatcher, errors as undiciErrors } from "undici"
 
 export interface TransportRequest {
@@ -74,6 +73,17 @@ const isTimeout = (error: unknown) =>
   error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ||
   error instanceof undiciErrors.ConnectTimeoutError
 
+/** `https://host:port` and `/path?query` of an absolute URL, without a `URL` object per request. */
+const splitUrl = (url: string): { readonly origin: string; readonly path: string } => {
+  const scheme = url.indexOf("://")
+  const slash = scheme < 0 ? -1 : url.indexOf("/", scheme + 3)
+  if (slash < 0) {
+    const parsed = new URL(url)
+    return { origin: parsed.origin, path: parsed.pathname + parsed.search }
+  }
+  return { origin: url.slice(0, slash), path: url.slice(slash) }
+}
+
 const headerRecord = (headers: Record<string, string | Array<string> | undefined>): Record<string, string> => {
   const out: Record<string, string> = {}
   for (const name in headers) {
@@ -84,34 +94,81 @@ const headerRecord = (headers: Record<string, string | Array<string> | undefined
 }
 
 /**
- * Interruption aborts the request through an `EventEmitter` (which undici accepts as a signal) rather than an
- * `AbortSignal`: a per-request AbortSignal is held through weak references that only a full GC clears, so
- * every response it touches is promoted to the old generation (peak memory then grows with the read).
+ * undici's controller keeps the response's raw header buffers, which are views of the socket's 64 KiB read
+ * buffers, for as long as the request object lives: drop them once the response is read, else every page
+ * holds a read buffer until a full GC (peak memory then grows with the read).
+ */
+const release = (controller: Dispatcher.DispatchController | undefined) => {
+  // undefined when the connection failed before the request started
+  if (typeof controller !== "object" || controller === null) return
+  const raw = controller as { rawHeaders?: unknown; rawTrailers?: unknown }
+  if ("rawHeaders" in raw) raw.rawHeaders = null
+  if ("rawTrailers" in raw) raw.rawTrailers = null
+}
+
+/**
+ * One request through the agent's `dispatch` with a handler that gathers the body's chunks: no response
+ * stream, promise or abort signal per request (`agent.request` makes all three). Interruption aborts
+ * through the request's controller.
  */
 const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<TransportResponse, TransportFailure> =>
   Effect.async<TransportResponse, TransportFailure>((resume) => {
-    const signal = new EventEmitter()
-    const url = new URL(request.url)
+    const { origin, path } = splitUrl(request.url)
     const ms = Duration.toMillis(request.timeout)
-    const pending: Promise<Dispatcher.ResponseData> = agent.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: request.method as Dispatcher.HttpMethod,
-      headers: request.body === undefined ? request.headers : { ...request.headers, "content-type": "application/json" },
-      body: request.body ?? null,
-      headersTimeout: ms,
-      bodyTimeout: ms,
-      signal
+    let controller: Dispatcher.DispatchController | undefined
+    let interrupted = false
+    let done = false
+    const finish = (exit: Effect.Effect<TransportResponse, TransportFailure>) => {
+      if (done) return
+      done = true
+      resume(exit)
+    }
+    let status = 0
+    let headers: Record<string, string> = {}
+    const chunks: Array<Buffer> = []
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart: (c) => {
+        controller = c
+        if (interrupted) c.abort(new Error("interrupted"))
+      },
+      onResponseStart: (_, statusCode, responseHeaders) => {
+        status = statusCode
+        headers = headerRecord(responseHeaders)
+      },
+      onResponseData: (_, chunk) => {
+        chunks.push(chunk)
+      },
+      onResponseEnd: (c) => {
+        release(c)
+        const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString("utf8")
+        // undici may keep this handler until its next request on the connection: let the parts go now
+        chunks.length = 0
+        // a byte order mark is not JSON
+        finish(Effect.succeed({ status, headers, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text }))
+      },
+      onResponseError: (c, error) => {
+        release(c)
+        finish(Effect.fail(failure(error, ms)))
+      }
+    }
+    try {
+      agent.dispatch({
+        origin,
+        path,
+        method: request.method as Dispatcher.HttpMethod,
+        headers: request.body === undefined ? request.headers : { ...request.headers, "content-type": "application/json" },
+        body: request.body ?? null,
+        headersTimeout: ms,
+        bodyTimeout: ms
+      }, handler)
+    } catch (error) {
+      // invalid request options (e.g. a malformed URL) throw synchronously
+      finish(Effect.fail(failure(error, ms)))
+    }
+    return Effect.sync(() => {
+      interrupted = true
+      if (!done) controller?.abort(new Error("interrupted"))
     })
-    pending.then(
-      (response) =>
-        response.body.text().then(
-          (text) => resume(Effect.succeed({ status: response.statusCode, headers: headerRecord(response.headers), text })),
-          (error: unknown) => resume(Effect.fail(failure(error, ms)))
-        ),
-      (error: unknown) => resume(Effect.fail(failure(error, ms)))
-    )
-    return Effect.sync(() => signal.emit("abort"))
   })
 
 const failure = (error: unknown, ms: number) =>
