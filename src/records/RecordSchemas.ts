@@ -12,7 +12,6 @@
  * Validation never transforms a record; callers pass the record itself on (unknown fields included).
  */
 import { Either, JSONSchema, ParseResult, Schema } from "effect"
-import { Ajv } from "ajv"
 import * as YAML from "yaml"
 import type { Manifest } from "../manifest/Manifest.js"
 import { streamsOf, type StreamDefinition } from "../manifest/streams.js"
@@ -26,6 +25,7 @@ import {
   mergeSchemas,
   resolvePointer
 } from "./jsonSchemaToEffect.js"
+import { compileRecordCheck } from "./compileRecordCheck.js"
 
 type Json = Readonly<Record<string, unknown>>
 
@@ -178,8 +178,8 @@ const bestIssue = (issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>): Pars
 
 /**
  * A validator for the hot path: a fast check first (by default `Schema.is`; the stream validators use the
- * same schema compiled to JSON Schema by Ajv, several times faster), and the error with its path, from the
- * Effect schema, only for records that fail it.
+ * same schema as JSON Schema compiled to one predicate, several times faster), and the error with its path,
+ * from the Effect schema, only for records that fail it.
  */
 export const makeValidator = (schema: JsonValueSchema, fastCheck?: (record: unknown) => boolean): RecordValidator => {
   const is = fastCheck ?? Schema.is(schema)
@@ -193,14 +193,6 @@ export const makeValidator = (schema: JsonValueSchema, fastCheck?: (record: unkn
       ? { path: "", message: "does not match the record schema" }
       : { path: formatIssuePath(issue.path), message: issue._tag === "Missing" ? "is missing" : issue.message }
   }
-}
-
-const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: false })
-
-/** A compiled predicate for a draft-07 JSON Schema. */
-const compileJsonSchema = (jsonSchema: RecordJsonSchema): (record: unknown) => boolean => {
-  const check = ajv.compile(jsonSchema)
-  return (record) => check(record) as boolean
 }
 
 /** JSON Schema draft-07 of a schema; objects allow properties they do not declare. */
@@ -315,7 +307,7 @@ export const makeRecordSchemas = (manifest: Manifest, document: unknown): Record
     const { key } = resolve(name, grantedScopes)
     const cached = validators.get(key)
     if (cached !== undefined) return cached
-    const built = makeValidator(schema(name, grantedScopes), compileJsonSchema(jsonSchema(name, grantedScopes)))
+    const built = makeValidator(schema(name, grantedScopes), compileRecordCheck(jsonSchema(name, grantedScopes)))
     validators.set(key, built)
     return built
   }
