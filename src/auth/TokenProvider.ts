@@ -86,20 +86,19 @@ export class TokenProvider extends Context.Tag("justworks-connector/TokenProvide
           return next
         })
 
-      const token = Effect.gen(function*() {
-        const now = yield* Clock.currentTimeMillis
-        const current = yield* load
-        if (fresh(current, now)) return current.accessToken
-        return yield* lock.withPermits(1)(
-          Effect.gen(function*() {
-            // another fiber may have refreshed while this one waited
-            const latest = yield* load
-            const at = yield* Clock.currentTimeMillis
-            if (fresh(latest, at)) return latest.accessToken
-            return (yield* refresh(latest, at)).accessToken
-          })
-        )
-      })
+      const refreshed = lock.withPermits(1)(
+        Effect.gen(function*() {
+          // another fiber may have refreshed while this one waited
+          const latest = yield* load
+          const at = yield* Clock.currentTimeMillis
+          if (fresh(latest, at)) return latest.accessToken
+          return (yield* refresh(latest, at)).accessToken
+        })
+      )
+
+      // asked for before every request: the fresh case is two plain steps
+      const token = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        Effect.flatMap(load, (current) => (fresh(current, now) ? Effect.succeed(current.accessToken) : refreshed)))
 
       const invalidate = (rejected: Redacted.Redacted<string>) =>
         lock.withPermits(1)(

@@ -41,15 +41,31 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
       const baseHeaders: Record<string, string> = { accept: "application/json" }
       for (const [name, value] of Object.entries(requester.headers)) baseHeaders[name.toLowerCase()] = value
 
-      const call = (endpointId: string, input: CallInput = {}) => {
+      /** What every call of an endpoint shares, worked out on its first call. */
+      const targets = new Map<string, Target>()
+      const targetOf = (endpointId: string): Target | undefined => {
+        const known = targets.get(endpointId)
+        if (known !== undefined) return known
         const endpoint = manifest.endpoints[endpointId]
-        if (endpoint === undefined) return Effect.dieMessage(`unknown endpoint "${endpointId}"`)
+        if (endpoint === undefined) return undefined
         const method = endpointMethod(manifest, endpoint)
-        const label = `${method} ${endpoint.path}`
-        const fail = (reason: ApiError["reason"], detail: string, extra: Partial<ConstructorParameters<typeof ApiError>[0]> = {}) =>
-          new ApiError({ reason, endpoint: endpointId, request: label, detail, ...extra })
+        const request = `${method} ${endpoint.path}`
+        const target: Target = {
+          endpoint,
+          method,
+          path: compilePath(endpoint.path),
+          fail: (reason, detail, extra = {}) => new ApiError({ reason, endpoint: endpointId, request, detail, ...extra })
+        }
+        targets.set(endpointId, target)
+        return target
+      }
 
-        const path = fillPath(endpoint.path, input.path ?? {})
+      const call = (endpointId: string, input: CallInput = {}) => {
+        const target = targetOf(endpointId)
+        if (target === undefined) return Effect.dieMessage(`unknown endpoint "${endpointId}"`)
+        const { endpoint, method, fail } = target
+
+        const path = target.path(input.path ?? {})
         if (typeof path !== "string") return Effect.fail(fail("InvalidRequest", `no value for path parameter {${path.missing}}`))
         let url = baseUrl + path
         let separator = "?"
@@ -108,17 +124,29 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
   static layer = (settings: ApiSettings = {}) => Layer.effect(ApiClient, ApiClient.make(settings))
 }
 
-const fillPath = (template: string, values: Readonly<Record<string, string>>): string | { missing: string } => {
-  let missing: string | undefined
-  const path = template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = values[name]
-    if (value === undefined) missing ??= name
-    return encodeURIComponent(value ?? "")
-  })
-  return missing === undefined ? path : { missing }
+/** A path template (`/v1/payrolls/{payroll_id}/paystubs`) as a function of its parameters' values. */
+const compilePath = (template: string): (values: Readonly<Record<string, string>>) => string | { missing: string } => {
+  const parts = template.split(/\{([^}]+)\}/)
+  if (parts.length === 1) return () => template
+  return (values) => {
+    let path = parts[0]!
+    for (let i = 1; i < parts.length; i += 2) {
+      const value = values[parts[i]!]
+      if (value === undefined) return { missing: parts[i]! }
+      path += encodeURIComponent(value) + parts[i + 1]!
+    }
+    return path
+  }
 }
 
 type Fail = (reason: ApiError["reason"], detail: string, extra?: Partial<ConstructorParameters<typeof ApiError>[0]>) => ApiError
+
+interface Target {
+  readonly endpoint: Endpoint
+  readonly method: string
+  readonly path: (values: Readonly<Record<string, string>>) => string | { missing: string }
+  readonly fail: Fail
+}
 
 const errorDetail = (body: unknown, status: number): string => {
   const error = (body as { error?: { message?: unknown; details?: unknown } } | undefined)?.error

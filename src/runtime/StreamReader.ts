@@ -8,7 +8,6 @@ import type { TokenError } from "../auth/TokenProvider.js"
 import type { ApiError } from "../http/ApiError.js"
 import { ApiClient, type CallInput } from "../http/ApiClient.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
-import type { CursorPaginator } from "../manifest/Manifest.js"
 import { streamsOf, type StreamDefinition } from "../manifest/streams.js"
 import { ReadError } from "./ReadError.js"
 import { RecordValidation } from "./RecordValidation.js"
@@ -46,6 +45,14 @@ const FIRST_PAGE: PageState = { cursor: undefined, page: 1 }
 /** One page of a paginated request: its records, and where the next one starts. */
 type PageFetch = (state: PageState, seen: Set<string>) => Effect.Effect<readonly [ReadonlyArray<ApiRecord>, Option.Option<PageState>], ReadFailure>
 
+/** Fields the connector adds to each record of a page (a child's parent key). */
+type Added = Readonly<Record<string, string>> | undefined
+
+/** How one stream's pages are read: one request (`once`), or page by page (`fetcher`). */
+type PageReader =
+  | { readonly fetcher: undefined; readonly once: (input: CallInput, added: Added) => Effect.Effect<ReadonlyArray<ApiRecord>, ReadFailure> }
+  | { readonly fetcher: (input: CallInput, added: Added) => PageFetch; readonly once: undefined }
+
 /** A child request's first pages, and the rest as a stream if it is longer. */
 interface ChildPages {
   readonly batches: ReadonlyArray<ReadonlyArray<ApiRecord>>
@@ -79,13 +86,23 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       return found
     }
 
-    /** The selector + checks of a stream's pages (`added`: fields the connector adds to each record, a child's parent key). */
-    const pageTools = (def: StreamDefinition, added: Readonly<Record<string, string>> | undefined) => {
+    /** How a stream's pages are read: built once per stream (its selector, record check and paginator). */
+    const pageReaders = new Map<string, PageReader>()
+    const pageReader = (def: StreamDefinition): PageReader => {
+      const known = pageReaders.get(def.name)
+      if (known !== undefined) return known
+      const built = makePageReader(def)
+      pageReaders.set(def.name, built)
+      return built
+    }
+
+    const makePageReader = (def: StreamDefinition): PageReader => {
       const select = recordSelector(def.records)
       const validate = validation.validator(def.name)
       const readError = (reason: ReadError["reason"], detail: string) =>
         new ReadError({ reason, stream: def.name, endpoint: def.endpointId, detail })
-      const recordsOf = (body: unknown): Effect.Effect<ReadonlyArray<ApiRecord>, ReadError> => {
+      /** the records of a page (`added`: fields the connector adds to each record, a child's parent key) */
+      const recordsOf = (body: unknown, added: Added): Effect.Effect<ReadonlyArray<ApiRecord>, ReadError> => {
         const selected = select(body)
         if (!selected.ok) return Effect.fail(readError("UnexpectedResponse", selected.detail))
         for (const record of selected.records) {
@@ -99,28 +116,23 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         }
         return Effect.succeed(selected.records)
       }
-      return { recordsOf, readError }
-    }
-
-    /** One page of a paginated request: its records, and where the next page starts (cursor loops and page caps fail). */
-    const pageFetcher = (
-      def: StreamDefinition,
-      input: CallInput,
-      recordsOf: (body: unknown) => Effect.Effect<ReadonlyArray<ApiRecord>, ReadError>,
-      readError: (reason: ReadError["reason"], detail: string) => ReadError,
-      paginator: CursorPaginator
-    ): PageFetch => {
+      const paginatorName = def.endpoint.paginator
+      if (paginatorName === undefined) {
+        return { fetcher: undefined, once: (input, added) => Effect.flatMap(api.call(def.endpointId, input), (body) => recordsOf(body, added)) }
+      }
+      const paginator = manifest.defaults.paginators[paginatorName]!
       const nextCursor = (body: unknown): string | undefined => {
         const raw = fieldValue(body, paginator.next_cursor)
         return typeof raw === "string" && raw !== "" ? raw : undefined
       }
-      return (state, seen) =>
+      /** One page: its records, and where the next page starts (cursor loops and page caps fail). */
+      const fetcher = (input: CallInput, added: Added): PageFetch => (state, seen) =>
         api.call(def.endpointId, {
-          ...input,
+          path: input.path,
           query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
         }).pipe(
           Effect.flatMap((body) =>
-            Effect.flatMap(recordsOf(body), (records) => {
+            Effect.flatMap(recordsOf(body, added), (records) => {
               const next = nextCursor(body)
               if (next === undefined) return Effect.succeed([records, Option.none<PageState>()] as const)
               if (next === state.cursor || seen.has(next)) {
@@ -134,20 +146,14 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
             })
           )
         )
+      return { fetcher, once: undefined }
     }
 
     /** The records of one request, or of every page of a paginated request, one batch per page. */
-    const pages = (
-      def: StreamDefinition,
-      input: CallInput,
-      added?: Readonly<Record<string, string>>
-    ): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> => {
-      const { recordsOf, readError } = pageTools(def, added)
-      const paginatorName = def.endpoint.paginator
-      if (paginatorName === undefined) {
-        return Stream.fromEffect(Effect.flatMap(api.call(def.endpointId, input), recordsOf))
-      }
-      const fetch = pageFetcher(def, input, recordsOf, readError, manifest.defaults.paginators[paginatorName]!)
+    const pages = (def: StreamDefinition, input: CallInput, added?: Added): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> => {
+      const reader = pageReader(def)
+      if (reader.fetcher === undefined) return Stream.fromEffect(reader.once(input, added))
+      const fetch = reader.fetcher(input, added)
       // one set of followed cursors per read, grown in place (copying it per page would cost O(pages²))
       return Stream.suspend(() => pagesFrom(fetch, new Set(), FIRST_PAGE))
     }
@@ -163,13 +169,10 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
      * The pages of one child request (a parent's paystubs) read as one effect: a child is small, and reading
      * it whole saves a stream per parent. A child longer than `LEADING_PAGES` pages gives the rest as a stream.
      */
-    const childPages = (def: StreamDefinition, input: CallInput, added: Readonly<Record<string, string>>): Effect.Effect<ChildPages, ReadFailure> => {
-      const paginatorName = def.endpoint.paginator
-      if (paginatorName === undefined) {
-        return Effect.map(Stream.runCollect(pages(def, input, added)), (chunk) => ({ batches: Chunk.toArray(chunk), rest: undefined }))
-      }
-      const { recordsOf, readError } = pageTools(def, added)
-      const fetch = pageFetcher(def, input, recordsOf, readError, manifest.defaults.paginators[paginatorName]!)
+    const childPages = (def: StreamDefinition, input: CallInput, added: Added): Effect.Effect<ChildPages, ReadFailure> => {
+      const reader = pageReader(def)
+      if (reader.fetcher === undefined) return Effect.map(reader.once(input, added), (records) => ({ batches: records.length > 0 ? [records] : [], rest: undefined }))
+      const fetch = reader.fetcher(input, added)
       return Effect.suspend(() => {
         const seen = new Set<string>()
         const batches: Array<ReadonlyArray<ApiRecord>> = []
