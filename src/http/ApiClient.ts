@@ -84,10 +84,10 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
             headers: { ...baseHeaders, authorization: `Bearer ${Redacted.value(token)}` },
             body,
             timeout: requester.timeout
-          }).pipe(
-            Effect.mapError((e) => fail("Transport", e.message, e.timedOut ? { timedOut: true } : {})),
-            Effect.flatMap((response) => classify(manifest, endpoint, response.status, response.headers, response.text, fail))
-          )
+          }).pipe(Effect.matchEffect({
+            onFailure: (e) => Effect.fail(fail("Transport", e.message, e.timedOut ? { timedOut: true } : {})),
+            onSuccess: (response) => classify(manifest, endpoint, response.status, response.headers, response.text, fail)
+          }))
 
         const withReplay = Effect.flatMap(tokens.token, (token) =>
           once(token).pipe(

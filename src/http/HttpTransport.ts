@@ -93,6 +93,18 @@ const headerRecord = (headers: Record<string, string | Array<string> | undefined
   return out
 }
 
+/** A response whose headers are made into a record only when read (most responses' headers never are). */
+const response = (status: number, raw: Record<string, string | Array<string> | undefined>, text: string): TransportResponse => {
+  let headers: Record<string, string> | undefined
+  return {
+    status,
+    text,
+    get headers() {
+      return (headers ??= headerRecord(raw))
+    }
+  }
+}
+
 /**
  * undici's controller keeps the response's raw header buffers, which are views of the socket's 64 KiB read
  * buffers, for as long as the request object lives: drop them once the response is read, else every page
@@ -124,7 +136,7 @@ const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<Tr
       resume(exit)
     }
     let status = 0
-    let headers: Record<string, string> = {}
+    let rawHeaders: Record<string, string | Array<string> | undefined> = {}
     const chunks: Array<Buffer> = []
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart: (c) => {
@@ -133,7 +145,7 @@ const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<Tr
       },
       onResponseStart: (_, statusCode, responseHeaders) => {
         status = statusCode
-        headers = headerRecord(responseHeaders)
+        rawHeaders = responseHeaders
       },
       onResponseData: (_, chunk) => {
         chunks.push(chunk)
@@ -144,7 +156,7 @@ const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<Tr
         // undici may keep this handler until its next request on the connection: let the parts go now
         chunks.length = 0
         // a byte order mark is not JSON
-        finish(Effect.succeed({ status, headers, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text }))
+        finish(Effect.succeed(response(status, rawHeaders, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)))
       },
       onResponseError: (c, error) => {
         release(c)

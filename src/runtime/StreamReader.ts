@@ -107,7 +107,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         if (!selected.ok) return Effect.fail(readError("UnexpectedResponse", selected.detail))
         for (const record of selected.records) {
           // the page's records were parsed for this read alone: extend them in place
-          if (added !== undefined) Object.assign(record, added)
+          if (added !== undefined) for (const field in added) record[field] = added[field]
           const problem = validate(record)
           if (problem !== undefined) {
             const key = def.primaryKey.map((k) => `${k}=${JSON.stringify(fieldValue(record, k))}`).join(", ")
