@@ -8,6 +8,7 @@ import { Effect, Either, Schema } from "effect"
 import * as YAML from "yaml"
 import { Manifest } from "../manifest/Manifest.js"
 import { ManifestError } from "../manifest/ManifestError.js"
+import { snapshotValue } from "../spec/documentSnapshot.js"
 
 export const ManifestEssentials = Schema.Struct({
   connector: Manifest.fields.connector,
@@ -48,6 +49,10 @@ const readSections = <A, I>(schema: Schema.Schema<A, I>, sections: ReadonlyArray
       const problem = (message: string) =>
         new ManifestError({ file, problems: [{ reason: "Unreadable", line: 0, column: 0, path: "", message }] })
       const text = yield* fs.readFileString(file).pipe(Effect.mapError((e) => problem(e.message)))
+      // the packaged manifest, parsed at build time
+      const packaged = snapshotValue(text)
+      const fromSnapshot = packaged === undefined ? undefined : decode(packaged)
+      if (fromSnapshot !== undefined && Either.isRight(fromSnapshot)) return fromSnapshot.right
       const part = sectionsText(text, sections)
       const quick = part === undefined ? undefined : Either.flatMap(parseYaml(part), (json) => decode(json))
       if (quick !== undefined && Either.isRight(quick)) return quick.right

@@ -10,6 +10,7 @@ import { Manifest } from "./Manifest.js"
 import { ManifestError, type ManifestProblem } from "./ManifestError.js"
 import { makeRecordSchemas, RecordSchemaError, type RecordSchemas } from "../records/RecordSchemas.js"
 import { parseSpec, type OpenApiSpec } from "../spec/OpenApiSpec.js"
+import { snapshotValue } from "../spec/documentSnapshot.js"
 import { streamsOf } from "./streams.js"
 
 /** A manifest that passed every check, with the OpenAPI description it was checked against. */
@@ -88,6 +89,9 @@ export const parseManifest = (
   spec: OpenApiSpec
 ): Effect.Effect<LoadedManifest, ManifestError> =>
   Effect.suspend(() => {
+    // the packaged manifest parsed at build time; anything amiss is parsed again for its line numbers
+    const fromSnapshot = accepted(file, snapshotValue(text), spec)
+    if (fromSnapshot !== undefined) return Effect.succeed(fromSnapshot)
     const located = parseYaml(text)
     if (Either.isLeft(located)) return fail(file, located.left)
     const decoded = decode(located.right.doc.toJS({ maxAliasCount: -1 }))
@@ -104,6 +108,19 @@ export const parseManifest = (
       return fail(file, [toProblem(located.right, { reason: "Spec", path, message: e.message })])
     }
   })
+
+/** A manifest value that passes every check, loaded; `undefined` for anything else (no value, any problem). */
+const accepted = (file: string, value: unknown, spec: OpenApiSpec): LoadedManifest | undefined => {
+  if (value === undefined) return undefined
+  const decoded = decode(value)
+  if (Either.isLeft(decoded) || checkManifest(decoded.right, spec).length > 0) return undefined
+  try {
+    return { file, manifest: decoded.right, spec, records: makeRecordSchemas(decoded.right, spec.document) }
+  } catch (e) {
+    if (e instanceof RecordSchemaError) return undefined
+    throw e
+  }
+}
 
 const parseYaml = (text: string): Either.Either<Located, Array<ManifestProblem>> => {
   const lines = new YAML.LineCounter()
@@ -122,7 +139,8 @@ const parseYaml = (text: string): Either.Either<Located, Array<ManifestProblem>>
 
 /** The `connector.spec` entry, read without decoding the whole manifest (to find the OpenAPI file). */
 const specReference = (text: string): string | undefined => {
-  const value = YAML.parseDocument(text).getIn(["connector", "spec"])
+  const snapshot = snapshotValue(text) as { connector?: { spec?: unknown } } | undefined
+  const value = snapshot !== undefined ? snapshot.connector?.spec : YAML.parseDocument(text).getIn(["connector", "spec"])
   return typeof value === "string" ? value : undefined
 }
 

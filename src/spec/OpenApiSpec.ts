@@ -4,6 +4,7 @@
  */
 import { Data, Effect } from "effect"
 import * as YAML from "yaml"
+import { snapshotValue } from "./documentSnapshot.js"
 
 export interface SpecParameter {
   readonly name: string
@@ -123,6 +124,9 @@ export class SpecUnreadable extends Data.TaggedError("SpecUnreadable")<{
 export const parseSpec = (file: string, text: string): Effect.Effect<OpenApiSpec, SpecUnreadable> =>
   Effect.try({
     try: () => {
+      // the packaged description parsed at build time, else the text parsed now
+      const parsed = snapshotValue(text)
+      if (parsed !== undefined) return fromDocument(file, parsed)
       const doc = YAML.parseDocument(text, { uniqueKeys: true })
       if (doc.errors.length > 0) throw new SpecUnreadable({ file, reason: doc.errors[0]!.message })
       return fromDocument(file, doc.toJS({ maxAliasCount: -1 }))
