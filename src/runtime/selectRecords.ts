@@ -30,11 +30,22 @@ export const recordSelector = (selector: string): (body: unknown) => SelectResul
   }
 }
 
+/** The keys of a dotted field, split once per field name (fields come from the manifest: a handful). */
+const fieldKeys = new Map<string, ReadonlyArray<string>>()
+const keysOf = (field: string): ReadonlyArray<string> => {
+  let keys = fieldKeys.get(field)
+  if (keys === undefined) {
+    keys = field.replace(/^\$\.?/, "").split(".").filter((key) => key !== "")
+    if (fieldKeys.size >= 1_000) fieldKeys.clear() // never a cache that grows without bound
+    fieldKeys.set(field, keys)
+  }
+  return keys
+}
+
 /** Read a dotted field of a record (the `$.` prefix is optional). */
 export const fieldValue = (record: unknown, field: string): unknown => {
   let node = record
-  for (const key of field.replace(/^\$\.?/, "").split(".")) {
-    if (key === "") continue
+  for (const key of keysOf(field)) {
     if (!isRecord(node)) return undefined
     node = node[key]
   }
