@@ -34,8 +34,12 @@ const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.s
 
 const quick = flag("quick")
 const sizes = (option("sizes") ?? (quick ? "10000" : "10000,100000,1000000")).split(",").map(Number)
-/** 5 runs, 2 at a million members (a run of the three scenarios takes ~2.5 min there: keeps the bench near 10 min) */
-const runsFor = (size: number) => Number(option("runs") ?? (quick ? 1 : size >= 1_000_000 ? 2 : 5))
+/**
+ * 9 runs of the short reads (10k members, the fan-out: under a second each, where a shared machine's noise
+ * weighs most), 5 at 100k, 2 at a million members (a run of its scenarios takes ~1 min: keeps the bench near
+ * 10 min)
+ */
+const runsFor = (size: number) => Number(option("runs") ?? (quick ? 1 : size >= 1_000_000 ? 2 : size > 20_000 ? 5 : 9))
 const only = option("only")
 
 const plans: Array<Plan> = [
@@ -54,7 +58,7 @@ const plans: Array<Plan> = [
   ...(only === "members" ? [] : [{
     group: "paystubs" as const,
     size: FAN_OUT.payrolls * FAN_OUT.paystubs,
-    runs: Number(option("runs") ?? (quick ? 1 : 5)),
+    runs: runsFor(FAN_OUT.payrolls * FAN_OUT.paystubs),
     fixture: { members: 0, ...FAN_OUT },
     expected: FAN_OUT.payrolls * FAN_OUT.paystubs,
     scenarios: [
