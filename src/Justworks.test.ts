@@ -7,9 +7,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { promisify } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Either, Redacted, Stream } from "effect"
+import { Chunk, Effect, Either, Layer, Redacted, Stream } from "effect"
 import { mockServer } from "../mocks/mockServer.js"
 import type { MockServer } from "../mocks/startMockServer.js"
+import { HttpTransport, type TransportRequest } from "./http/HttpTransport.js"
 import { Justworks } from "./Justworks.js"
 import { projectFile } from "./manifest/testing.js"
 import { deductionRows } from "./testing/deductionRows.js"
@@ -39,6 +40,34 @@ describe("Justworks (library entry)", () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 60_000)
+
+  it.effect("requests go out through the transport given (e.g. one with a proxy or tracing)", () =>
+    Effect.gen(function*() {
+      const sent: Array<TransportRequest> = []
+      const transport = Layer.succeed(HttpTransport, HttpTransport.of({
+        send: (request) => {
+          sent.push(request)
+          const page = request.url.includes("cursor=") ? { items: [{ id: "m2", updated_at: "2025-01-02T00:00:00Z" }], next_cursor: null }
+            : { items: [{ id: "m1", updated_at: "2025-01-01T00:00:00Z" }], next_cursor: "c2" }
+          return Effect.succeed({ status: 200, headers: {}, text: JSON.stringify(page) })
+        }
+      }))
+      const ids = yield* Stream.runCollect(Stream.flatMap(Justworks, (j) => j.stream("members"))).pipe(
+        Effect.provide(Justworks.layer({
+          clientId: "c",
+          clientSecret: Redacted.make("s"),
+          baseUrl: "https://partner.example",
+          tokens: { accessToken: Redacted.make("token-1") },
+          transport
+        }))
+      )
+      expect(Chunk.toArray(ids).map((m) => m["id"])).toEqual(["m1", "m2"])
+      expect(sent.map((r) => r.url)).toEqual([
+        "https://partner.example/v1/members?limit=100",
+        "https://partner.example/v1/members?limit=100&cursor=c2"
+      ])
+      expect(sent[0]!.headers["authorization"]).toBe("Bearer token-1")
+    }))
 
   it.live("streams, actions, healthchecks and scope helpers", () =>
     Effect.gen(function*() {
