@@ -8,7 +8,7 @@ import { TokenProvider } from "../auth/TokenProvider.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import { loadProjectManifest } from "../manifest/testing.js"
 import { ApiClient } from "./ApiClient.js"
-import { HttpTransport } from "./HttpTransport.js"
+import { HttpTransport, TransportFailure } from "./HttpTransport.js"
 
 const loaded = loadProjectManifest()
 
@@ -22,7 +22,6 @@ interface Reply {
 const harness = (replies: ReadonlyArray<Reply>) =>
   Effect.gen(function*() {
     const seen = yield* Ref.make<Array<{ url: string; token: string | undefined }>>([])
-    const generation = yield* Ref.make(1)
     const http = HttpClient.make((request: HttpClientRequest.HttpClientRequest, url) =>
       Effect.gen(function*() {
         const log = yield* Ref.updateAndGet(seen, (s) => [...s, { url: url.toString(), token: request.headers["authorization"] }])
@@ -30,6 +29,14 @@ const harness = (replies: ReadonlyArray<Reply>) =>
         return HttpClientResponse.fromWeb(request, new Response(reply.body ?? "", { status: reply.status, headers: reply.headers ?? {} }))
       })
     )
+    const api = yield* clientWith(HttpTransport.fromHttpClient(http))
+    return { api, seen }
+  })
+
+/** An ApiClient over `transport`, with a token provider whose token changes each time one is refused. */
+const clientWith = (transport: HttpTransport["Type"]) =>
+  Effect.gen(function*() {
+    const generation = yield* Ref.make(1)
     const tokens = TokenProvider.of({
       connectionId: "test",
       token: Effect.map(Ref.get(generation), (g) => Redacted.make(`token-${g}`)),
@@ -39,14 +46,13 @@ const harness = (replies: ReadonlyArray<Reply>) =>
       refreshNow: Effect.dieMessage("unused"),
       idleStatus: Effect.dieMessage("unused")
     })
-    const api = yield* ApiClient.make({ baseUrl: "https://api.test" }).pipe(
+    return yield* ApiClient.make({ baseUrl: "https://api.test" }).pipe(
       Effect.provide(Layer.mergeAll(
         ConnectorManifest.layerLoaded(loaded),
-        Layer.succeed(HttpTransport, HttpTransport.fromHttpClient(http)),
+        Layer.succeed(HttpTransport, transport),
         Layer.succeed(TokenProvider, tokens)
       ))
     )
-    return { api, seen }
   })
 
 const page = JSON.stringify({ items: [{ id: "m1", updated_at: "2025-01-01T00:00:00Z" }], next_cursor: null })
@@ -146,5 +152,57 @@ describe("ApiClient", () => {
       expect(error._tag === "ApiError" && error.reason).toBe("InvalidRequest")
       expect(error.message).toContain("limit: must be at most 100")
       expect((yield* Ref.get(seen)).length).toBe(1)
+    }))
+
+  it.effect("a request that is not repeatable (a POST) is not sent again after a server error", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 503 }, { status: 200, body: "{}" }])
+      const fiber = yield* Effect.fork(Effect.flip(api.call("simulate_webhook", { path: { webhook_id: "w1" }, body: {} })))
+      yield* TestClock.adjust("10 minutes")
+      const error = yield* Fiber.join(fiber)
+      expect(error._tag === "ApiError" && error.reason).toBe("Server")
+      expect((yield* Ref.get(seen)).length).toBe(1)
+    }))
+
+  it.effect("…but is after a 429, which the API did not process", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 429, headers: { "retry-after": "1" } }, { status: 200, body: "{}" }])
+      const fiber = yield* Effect.fork(api.call("simulate_webhook", { path: { webhook_id: "w1" }, body: {} }))
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      expect((yield* Ref.get(seen)).length).toBe(2)
+    }))
+
+  it.effect("…and after a refused connection, but not after one lost mid-request", () =>
+    Effect.gen(function*() {
+      const attempts = yield* Ref.make(0)
+      const failingWith = (unsent: boolean) =>
+        clientWith(HttpTransport.of({
+          send: () =>
+            Effect.flatMap(Ref.updateAndGet(attempts, (n) => n + 1), (n) =>
+              n === 1
+                ? Effect.fail(new TransportFailure({ message: unsent ? "connect ECONNREFUSED" : "socket hang up", timedOut: false, unsent }))
+                : Effect.succeed({ status: 204, headers: {}, text: "" }))
+        }))
+      const refused = yield* failingWith(true)
+      const first = yield* Effect.fork(refused.call("simulate_webhook", { path: { webhook_id: "w1" }, body: {} }))
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(first)
+      expect(yield* Ref.get(attempts)).toBe(2)
+
+      yield* Ref.set(attempts, 0)
+      const lost = yield* failingWith(false)
+      const error = yield* Effect.flip(lost.call("simulate_webhook", { path: { webhook_id: "w1" }, body: {} }))
+      expect(error._tag === "ApiError" && error.reason).toBe("Transport")
+      expect(yield* Ref.get(attempts)).toBe(1)
+    }))
+
+  it.effect("a POST the manifest declares repeatable (idempotency keys) is sent again after a server error", () =>
+    Effect.gen(function*() {
+      const { api, seen } = yield* harness([{ status: 503 }, { status: 200, body: JSON.stringify({ items: [] }) }])
+      const fiber = yield* Effect.fork(api.call("create_deductions", { body: { items: [] } }))
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      expect((yield* Ref.get(seen)).length).toBe(2)
     }))
 })

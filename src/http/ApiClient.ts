@@ -1,14 +1,16 @@
 /**
  * The HTTP pipeline, built once for every endpoint: base URL, bearer token from the token provider, JSON,
  * a per-request deadline, status classification into `ApiError`, one refresh-and-replay on 401, and the
- * manifest's retry schedule (entered only once a request has failed: the common case costs no schedule).
+ * manifest's retry schedule (entered only once a request has failed: the common case costs no schedule). A
+ * request that is not `repeatable` (a POST or PATCH, unless the manifest says otherwise) is retried only when
+ * the API certainly did not process it.
  * Requests go out through the `HttpTransport`.
  */
 import { Clock, Context, Duration, Effect, Layer, Redacted, Schedule } from "effect"
 import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import type { Endpoint, Manifest } from "../manifest/Manifest.js"
-import { endpointMethod } from "../manifest/streams.js"
+import { endpointMethod, endpointRepeatable } from "../manifest/streams.js"
 import { presetsGranting } from "../scopes/ScopeAlgebra.js"
 import { ApiError } from "./ApiError.js"
 import { HttpTransport } from "./HttpTransport.js"
@@ -37,7 +39,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
       const tokens = yield* TokenProvider
       const requester = manifest.defaults.requester
       const baseUrl = (settings.baseUrl ?? requester.base_url).replace(/\/+$/, "")
-      const schedule = retrySchedule(manifest.defaults.retry)
+      const schedules = { repeatable: retrySchedule(manifest.defaults.retry, true), once: retrySchedule(manifest.defaults.retry, false) }
       const baseHeaders: Record<string, string> = { accept: "application/json" }
       for (const [name, value] of Object.entries(requester.headers)) baseHeaders[name.toLowerCase()] = value
 
@@ -53,6 +55,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
         const target: Target = {
           endpoint,
           method,
+          repeatable: endpointRepeatable(manifest, endpoint),
           path: compilePath(endpoint.path),
           fail: (reason, detail, extra = {}) => new ApiError({ reason, endpoint: endpointId, request, detail, ...extra })
         }
@@ -85,7 +88,8 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
             body,
             timeout: requester.timeout
           }).pipe(Effect.matchEffect({
-            onFailure: (e) => Effect.fail(fail("Transport", e.message, e.timedOut ? { timedOut: true } : {})),
+            onFailure: (e) =>
+              Effect.fail(fail("Transport", e.message, { ...(e.timedOut ? { timedOut: true } : {}), ...(e.unsent ? { unsent: true } : {}) })),
             onSuccess: (response) => classify(manifest, endpoint, response.status, response.headers, response.text, fail)
           }))
 
@@ -108,7 +112,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
 
         // the first attempt runs bare; only a failure starts the schedule (the common case costs none)
         return Effect.catchAll(withReplay, (first) =>
-          Effect.flatMap(Schedule.driver(schedule), (driver) => {
+          Effect.flatMap(Schedule.driver(target.repeatable ? schedules.repeatable : schedules.once), (driver) => {
             const again = (error: ApiError | TokenError): Effect.Effect<unknown, ApiError | TokenError> =>
               Effect.matchEffect(driver.next(error), {
                 onFailure: () => Effect.fail(error),
@@ -144,6 +148,8 @@ type Fail = (reason: ApiError["reason"], detail: string, extra?: Partial<Constru
 interface Target {
   readonly endpoint: Endpoint
   readonly method: string
+  /** may be sent again after an unclear failure (else only after a 429 or a refused connection) */
+  readonly repeatable: boolean
   readonly path: (values: Readonly<Record<string, string>>) => string | { missing: string }
   readonly fail: Fail
 }

@@ -26,6 +26,8 @@ export class ApiError extends Schema.TaggedError<ApiError>()("ApiError", {
   detail: Schema.String,
   /** for `Transport`: the request timed out (rather than the connection failing) */
   timedOut: Schema.optional(Schema.Boolean),
+  /** for `Transport`: no connection was made, so the API never saw the request */
+  unsent: Schema.optional(Schema.Boolean),
   /** for `RateLimited`: how long the API asked to wait */
   retryAfter: Schema.optional(Schema.DurationFromSelf),
   /** for `MissingScope`: the scopes the endpoint needs, and the presets that grant them */

@@ -47,7 +47,7 @@ describe("HttpTransport (undici)", () => {
     Effect.gen(function*() {
       const s = yield* server(() => {})
       const error = yield* Effect.flip(send(s.url, Duration.seconds(1)))
-      expect(error).toMatchObject({ _tag: "TransportFailure", timedOut: true, message: "no response within 1s" })
+      expect(error).toMatchObject({ _tag: "TransportFailure", timedOut: true, unsent: false, message: "no response within 1s" })
     }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
 
   it.live("a refused connection is a transport failure that did not time out", () =>
@@ -56,7 +56,7 @@ describe("HttpTransport (undici)", () => {
       const url = s.url
       s.close()
       const error = yield* Effect.flip(send(url))
-      expect(error).toMatchObject({ _tag: "TransportFailure", timedOut: false })
+      expect(error).toMatchObject({ _tag: "TransportFailure", timedOut: false, unsent: true })
     }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)))
 
   it.live("interrupting a request in flight aborts it: the server sees the connection close", () =>

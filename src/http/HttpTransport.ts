@@ -31,6 +31,8 @@ export interface TransportResponse {
 export class TransportFailure extends Data.TaggedError("TransportFailure")<{
   readonly message: string
   readonly timedOut: boolean
+  /** no connection was made: the server never saw the request */
+  readonly unsent?: boolean | undefined
 }> {}
 
 export class HttpTransport extends Context.Tag("justworks-connector/HttpTransport")<HttpTransport, {
@@ -183,7 +185,13 @@ const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<Tr
     })
   })
 
-const failure = (error: unknown, ms: number) =>
-  isTimeout(error)
-    ? new TransportFailure({ message: `no response within ${Duration.format(Duration.millis(ms))}`, timedOut: true })
-    : new TransportFailure({ message: error instanceof Error ? (error.message || error.name) : String(error), timedOut: false })
+/** Errors raised before a connection existed: the request never left. */
+const UNSENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"])
+
+const failure = (error: unknown, ms: number) => {
+  const code = (error as { code?: unknown } | null)?.code
+  const unsent = error instanceof undiciErrors.ConnectTimeoutError || (typeof code === "string" && UNSENT_CODES.has(code))
+  return isTimeout(error)
+    ? new TransportFailure({ message: `no response within ${Duration.format(Duration.millis(ms))}`, timedOut: true, unsent })
+    : new TransportFailure({ message: error instanceof Error ? (error.message || error.name) : String(error), timedOut: false, unsent })
+}

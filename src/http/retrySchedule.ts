@@ -7,8 +7,12 @@ import { Duration, Effect, Schedule } from "effect"
 import type { RetryPolicy } from "../manifest/Manifest.js"
 import { ApiError } from "./ApiError.js"
 
-/** Whether the policy retries this error. */
-export const isRetryable = (policy: RetryPolicy, error: ApiError): boolean => {
+/**
+ * Whether the policy retries this error. A request that is not `repeatable` (a POST that creates something) is
+ * sent again only when the API certainly did not process it: rate limited, or no connection made.
+ */
+export const isRetryable = (policy: RetryPolicy, error: ApiError, repeatable = true): boolean => {
+  if (!repeatable && error.reason !== "RateLimited" && !(error.reason === "Transport" && error.unsent === true)) return false
   switch (error.reason) {
     case "RateLimited":
       return policy.retry_on.includes("rate_limited") &&
@@ -23,13 +27,13 @@ export const isRetryable = (policy: RetryPolicy, error: ApiError): boolean => {
 }
 
 /** Retries `ApiError`s the policy names; any other error (e.g. a dead refresh token) stops it. */
-export const retrySchedule = (policy: RetryPolicy): Schedule.Schedule<unknown, unknown> => {
+export const retrySchedule = (policy: RetryPolicy, repeatable = true): Schedule.Schedule<unknown, unknown> => {
   const capped = Schedule.exponential(policy.base_delay, 2).pipe(
     Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.max_delay))
   )
   const backoff = policy.jitter ? Schedule.jittered(capped) : capped
   return Schedule.identity<unknown>().pipe(
-    Schedule.whileInput((error: unknown) => error instanceof ApiError && isRetryable(policy, error)),
+    Schedule.whileInput((error: unknown) => error instanceof ApiError && isRetryable(policy, error, repeatable)),
     Schedule.map((error) => error as ApiError),
     Schedule.intersect(backoff),
     Schedule.intersect(Schedule.recurs(policy.max_attempts - 1)),

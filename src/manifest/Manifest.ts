@@ -206,6 +206,14 @@ export type DerivedStream = typeof DerivedStream.Type
 
 export const Endpoint = Schema.Struct({
   method: Schema.optional(described(HttpMethod, "defaults to defaults.endpoint.method")),
+  repeatable: Schema.optional(
+    described(
+      Schema.Boolean,
+      "sending the request again after an unclear failure (server error, lost connection, timeout) does no harm; " +
+        "defaults to true for GET, PUT and DELETE, false for POST and PATCH, which are then retried only when the " +
+        "API certainly did not process them (429, connection refused)"
+    )
+  ),
   path: Schema.String.pipe(Schema.pattern(/^\//)),
   scopes: Scopes,
   docs: described(Schema.NonEmptyString, "reference documentation: absolute URL or a fragment of connector.docs_url"),

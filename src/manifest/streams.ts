@@ -28,6 +28,13 @@ export const recordSelector = (manifest: Manifest, endpoint: Endpoint): string =
 export const endpointMethod = (manifest: Manifest, endpoint: Endpoint): HttpMethod =>
   endpoint.method ?? manifest.defaults.endpoint.method
 
+/** Whether an endpoint's request may be sent again after an unclear failure (by default: its method is idempotent). */
+export const endpointRepeatable = (manifest: Manifest, endpoint: Endpoint): boolean => {
+  if (endpoint.repeatable !== undefined) return endpoint.repeatable
+  const method = endpointMethod(manifest, endpoint)
+  return method !== "POST" && method !== "PATCH"
+}
+
 /** Resolve a docs reference (absolute, or a fragment of `connector.docs_url`). */
 export const docsUrl = (manifest: Manifest, docs: string): string =>
   /^https?:\/\//.test(docs) ? docs : `${manifest.connector.docs_url}${docs}`
