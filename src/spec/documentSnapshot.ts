@@ -19,27 +19,21 @@ interface Snapshot {
 
 const keyOf = (text: string): string => createHash("sha256").update(text).digest("base64url")
 
-/** Where the snapshot lies: beside the bundled command line, or in `dist/` seen from `src/spec/`. */
-const candidates = [
-  new URL(`./${snapshotFileName}`, import.meta.url),
-  new URL(`../../dist/${snapshotFileName}`, import.meta.url)
-]
+/** Where the snapshot lies: in `dist/` seen from `src/spec/` (the library run from its sources), else beside the bundle. */
+const snapshotUrl = /\/src\/spec\/documentSnapshot\.[jt]s$/.test(import.meta.url)
+  ? new URL(`../../dist/${snapshotFileName}`, import.meta.url)
+  : new URL(`./${snapshotFileName}`, import.meta.url)
 
 let loaded: Snapshot | undefined
 
 const snapshot = (): Snapshot => {
   if (loaded !== undefined) return loaded
   loaded = { documents: {} }
-  for (const url of candidates) {
-    try {
-      const parsed = JSON.parse(readFileSync(url, "utf8")) as Partial<Snapshot>
-      if (typeof parsed.documents === "object" && parsed.documents !== null) {
-        loaded = { documents: parsed.documents }
-        break
-      }
-    } catch {
-      // not there (or unreadable): the next place, else no snapshot
-    }
+  try {
+    const parsed = JSON.parse(readFileSync(snapshotUrl, "utf8")) as Partial<Snapshot>
+    if (typeof parsed.documents === "object" && parsed.documents !== null) loaded = { documents: parsed.documents }
+  } catch {
+    // not built (or unreadable): every document is parsed
   }
   return loaded
 }
