@@ -3,7 +3,7 @@
  * one refresh at a time however many fibers ask (single flight), persists a rotated token pair before
  * using it, and turns a dead refresh token into `ReconnectRequired`.
  */
-import { Clock, Context, Duration, Effect, Layer, Option, Redacted, Ref } from "effect"
+import { Clock, Context, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { ReconnectRequired, TokenEndpointError } from "./AuthError.js"
 import { OAuthClient } from "./OAuthClient.js"
 import type { TokenGrant } from "./TokenGrant.js"
@@ -44,16 +44,18 @@ export class TokenProvider extends Context.Tag("justworks-connector/TokenProvide
       const { connectionId } = options
       const margin = Duration.toMillis(options.refreshAhead)
       const refreshLifetime = Duration.toMillis(options.refreshTokenLifetime)
-      const cached = yield* Ref.make(Option.none<StoredConnection>())
+      // the connection as last loaded or refreshed (a plain variable: JavaScript runs one fiber step at a time,
+      // and refreshes are serialised by the lock)
+      let cached: StoredConnection | undefined
       const lock = yield* Effect.makeSemaphore(1)
 
-      const load = Effect.flatMap(Ref.get(cached), (current) =>
-        Option.isSome(current)
-          ? Effect.succeed(current.value)
+      const load = Effect.suspend(() =>
+        cached !== undefined
+          ? Effect.succeed(cached)
           : store.get(connectionId).pipe(
             Effect.flatMap(Option.match({
               onNone: () => Effect.fail(new ReconnectRequired({ reason: "NotConnected", connectionId })),
-              onSome: (c) => Effect.as(Ref.set(cached, Option.some(c)), c)
+              onSome: (c) => Effect.sync(() => (cached = c))
             }))
           ))
 
@@ -79,7 +81,7 @@ export class TokenProvider extends Context.Tag("justworks-connector/TokenProvide
           const next = renewed(current, grant, now)
           // persist the pair before anyone uses it: the old refresh token may already be dead
           yield* store.put(next)
-          yield* Ref.set(cached, Option.some(next))
+          cached = next
           yield* Effect.logDebug("access token refreshed").pipe(
             Effect.annotateLogs({ connection: connectionId, expiresAt: next.accessTokenExpiresAt.toISOString() })
           )
@@ -96,17 +98,19 @@ export class TokenProvider extends Context.Tag("justworks-connector/TokenProvide
         })
       )
 
-      // asked for before every request: the fresh case is two plain steps
-      const token = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.flatMap(load, (current) => (fresh(current, now) ? Effect.succeed(current.accessToken) : refreshed)))
+      // asked for before every request: the fresh case is one step
+      const token = Effect.clockWith((clock) =>
+        cached !== undefined && fresh(cached, clock.unsafeCurrentTimeMillis())
+          ? Effect.succeed(cached.accessToken)
+          : Effect.flatMap(load, (current) => (fresh(current, clock.unsafeCurrentTimeMillis()) ? Effect.succeed(current.accessToken) : refreshed)))
 
       const invalidate = (rejected: Redacted.Redacted<string>) =>
         lock.withPermits(1)(
-          Ref.update(cached, Option.map((c) =>
-            Redacted.value(c.accessToken) === Redacted.value(rejected)
-              ? new StoredConnection({ ...c, accessTokenExpiresAt: new Date(0) })
-              : c
-          ))
+          Effect.sync(() => {
+            if (cached !== undefined && Redacted.value(cached.accessToken) === Redacted.value(rejected)) {
+              cached = new StoredConnection({ ...cached, accessTokenExpiresAt: new Date(0) })
+            }
+          })
         )
 
       const refreshNow = lock.withPermits(1)(

@@ -13,7 +13,7 @@ import type { Endpoint, Manifest } from "../manifest/Manifest.js"
 import { endpointMethod, endpointRepeatable } from "../manifest/streams.js"
 import { presetsGranting } from "../scopes/ScopeAlgebra.js"
 import { ApiError } from "./ApiError.js"
-import { HttpTransport } from "./HttpTransport.js"
+import { HttpTransport, type TransportFailure, type TransportResponse } from "./HttpTransport.js"
 import { retrySchedule } from "./retrySchedule.js"
 
 export interface CallInput {
@@ -80,35 +80,35 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
         }
         const body = input.body === undefined ? undefined : JSON.stringify(input.body)
 
-        const once = (token: Redacted.Redacted<string>) =>
+        const send = (token: Redacted.Redacted<string>) =>
           transport.send({
             method,
             url,
             headers: { ...baseHeaders, authorization: `Bearer ${Redacted.value(token)}` },
             body,
             timeout: requester.timeout
-          }).pipe(Effect.matchEffect({
-            onFailure: (e) =>
-              Effect.fail(fail("Transport", e.message, { ...(e.timedOut ? { timedOut: true } : {}), ...(e.unsent ? { unsent: true } : {}) })),
-            onSuccess: (response) => classify(manifest, endpoint, response.status, response.headers, response.text, fail)
-          }))
+          })
+        const transportError = (e: TransportFailure) =>
+          Effect.fail(fail("Transport", e.message, { ...(e.timedOut ? { timedOut: true } : {}), ...(e.unsent ? { unsent: true } : {}) }))
+        const classified = (response: TransportResponse) =>
+          classify(manifest, endpoint, response.status, response.headers, response.text, fail)
 
-        const withReplay = Effect.flatMap(tokens.token, (token) =>
-          once(token).pipe(
-            Effect.catchIf(
-              (e) => e.reason === "Authentication",
-              () =>
-                tokens.invalidate(token).pipe(
-                  Effect.zipRight(tokens.token),
-                  Effect.flatMap(once),
-                  Effect.mapError((e) =>
-                    e.reason === "Authentication"
-                      ? fail("Authentication", "the API refused a freshly refreshed access token", { status: 401 })
-                      : e
-                  )
-                )
+        // a 401 refreshes the token once and sends the request again with it
+        const replay = (refused: Redacted.Redacted<string>) =>
+          tokens.invalidate(refused).pipe(
+            Effect.zipRight(tokens.token),
+            Effect.flatMap((token) => Effect.matchEffect(send(token), { onFailure: transportError, onSuccess: classified })),
+            Effect.mapError((e) =>
+              e.reason === "Authentication"
+                ? fail("Authentication", "the API refused a freshly refreshed access token", { status: 401 })
+                : e
             )
-          ))
+          )
+        const withReplay = Effect.flatMap(tokens.token, (token) =>
+          Effect.matchEffect(send(token), {
+            onFailure: transportError,
+            onSuccess: (response) => (response.status === 401 ? replay(token) : classified(response))
+          }))
 
         // the first attempt runs bare; only a failure starts the schedule (the common case costs none)
         return Effect.catchAll(withReplay, (first) =>

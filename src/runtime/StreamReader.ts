@@ -102,23 +102,30 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       const readError = (reason: ReadError["reason"], detail: string) =>
         new ReadError({ reason, stream: def.name, endpoint: def.endpointId, detail })
       /** the records of a page (`added`: fields the connector adds to each record, a child's parent key) */
-      const recordsOf = (body: unknown, added: Added): Effect.Effect<ReadonlyArray<ApiRecord>, ReadError> => {
+      const recordsOf = (body: unknown, added: Added): ReadonlyArray<ApiRecord> | ReadError => {
         const selected = select(body)
-        if (!selected.ok) return Effect.fail(readError("UnexpectedResponse", selected.detail))
+        if (!selected.ok) return readError("UnexpectedResponse", selected.detail)
         for (const record of selected.records) {
           // the page's records were parsed for this read alone: extend them in place
           if (added !== undefined) for (const field in added) record[field] = added[field]
           const problem = validate(record)
           if (problem !== undefined) {
             const key = def.primaryKey.map((k) => `${k}=${JSON.stringify(fieldValue(record, k))}`).join(", ")
-            return Effect.fail(readError("InvalidRecord", `record ${key || "(single record)"}: ${problem.path}: ${problem.message}`))
+            return readError("InvalidRecord", `record ${key || "(single record)"}: ${problem.path}: ${problem.message}`)
           }
         }
-        return Effect.succeed(selected.records)
+        return selected.records
       }
       const paginatorName = def.endpoint.paginator
       if (paginatorName === undefined) {
-        return { fetcher: undefined, once: (input, added) => Effect.flatMap(api.call(def.endpointId, input), (body) => recordsOf(body, added)) }
+        return {
+          fetcher: undefined,
+          once: (input, added) =>
+            Effect.flatMap(api.call(def.endpointId, input), (body) => {
+              const records = recordsOf(body, added)
+              return records instanceof ReadError ? Effect.fail(records) : Effect.succeed(records)
+            })
+        }
       }
       const paginator = manifest.defaults.paginators[paginatorName]!
       const nextCursor = (body: unknown): string | undefined => {
@@ -131,20 +138,20 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           path: input.path,
           query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
         }).pipe(
-          Effect.flatMap((body) =>
-            Effect.flatMap(recordsOf(body, added), (records) => {
-              const next = nextCursor(body)
-              if (next === undefined) return Effect.succeed([records, Option.none<PageState>()] as const)
-              if (next === state.cursor || seen.has(next)) {
-                return Effect.fail(readError("RepeatedCursor", `page ${state.page} returned a cursor already followed; stopping instead of looping`))
-              }
-              if (state.page >= paginator.max_pages) {
-                return Effect.fail(readError("PageLimit", `more than ${paginator.max_pages} pages (max_pages)`))
-              }
-              seen.add(next)
-              return Effect.succeed([records, Option.some({ cursor: next, page: state.page + 1 })] as const)
-            })
-          )
+          Effect.flatMap((body) => {
+            const records = recordsOf(body, added)
+            if (records instanceof ReadError) return Effect.fail(records)
+            const next = nextCursor(body)
+            if (next === undefined) return Effect.succeed([records, Option.none<PageState>()] as const)
+            if (next === state.cursor || seen.has(next)) {
+              return Effect.fail(readError("RepeatedCursor", `page ${state.page} returned a cursor already followed; stopping instead of looping`))
+            }
+            if (state.page >= paginator.max_pages) {
+              return Effect.fail(readError("PageLimit", `more than ${paginator.max_pages} pages (max_pages)`))
+            }
+            seen.add(next)
+            return Effect.succeed([records, Option.some({ cursor: next, page: state.page + 1 })] as const)
+          })
         )
       return { fetcher, once: undefined }
     }
