@@ -135,7 +135,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       /** One page: its records, and where the next page starts (cursor loops and page caps fail). */
       const fetcher = (input: CallInput, added: Added): PageFetch => (state, seen) =>
         api.call(def.endpointId, {
-          path: input.path,
+          ...input,
           query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
         }).pipe(
           Effect.flatMap((body) => {
