@@ -1,9 +1,6 @@
 /**
  * What the bench measures, one function per scenario. `prepare` does the untimed setup (layers, manifest,
  * schemas, dispatcher) and returns the timed read, which resolves to the number of records read.
- *
- * A future CLI figure is one more entry here (e.g. spawn `justworks read members` against `ctx.url` and
- * count output lines), timed the same way by `measure.ts`.
  */
 import { ManagedRuntime, Stream } from "effect"
 import { spawn } from "node:child_process"
@@ -11,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Agent } from "undici"
+import { cliFile } from "../src/cli/testing/builtCli.js"
 import { Justworks, type StreamName } from "../src/index.js"
 import { loadProjectManifest } from "../src/manifest/testing.js"
 import { connectorLayer } from "./connector.js"
@@ -125,9 +123,6 @@ const warmed = (scenario: Scenario): Scenario => async (ctx) => {
   await prepared.run()
   return prepared
 }
-
-/** The built command line (`npm run build`; the bench builds it first when missing). */
-export const cliFile = join(import.meta.dirname, "..", "dist", "justworks-connector.mjs")
 
 /** Peak RSS (VmHWM, KiB) of a running process, polled from /proc until it exits (0 where /proc is missing). */
 const watchPeakRss = (pid: number) => {

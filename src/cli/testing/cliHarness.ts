@@ -9,11 +9,10 @@ import { execFile, spawn } from "node:child_process"
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
-import { fileURLToPath } from "node:url"
 import * as YAML from "yaml"
+import { cliFile, repoRoot } from "./builtCli.js"
 
-export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url))
-export const cliFile = join(repoRoot, "dist", "justworks-connector.mjs")
+export { cliFile, repoRoot } from "./builtCli.js"
 
 /** The published Airbyte protocol (v0), beside the repository: required, never skipped. */
 export const airbyteProtocolFile = join(repoRoot, "..", "shared", "reference", "airbyte-protocol", "airbyte_protocol.yaml")

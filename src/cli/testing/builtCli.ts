@@ -1,0 +1,6 @@
+/** Where the built command line lies (`npm run build`), for the tests and the bench. */
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url))
+export const cliFile = join(repoRoot, "dist", "justworks-connector.mjs")
