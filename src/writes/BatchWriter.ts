@@ -3,12 +3,12 @@
  * sends them in batches of the manifest's size through the HTTP pipeline (a batch that fails transiently
  * is retried whole by the pipeline's retry schedule; the idempotency keys make that safe), and reports one
  * result per input row, recording each outcome in the write journal first. A batch that still fails stops
- * the run: its rows are reported failed (outcome unknown) and the rest not sent; `resume` continues it.
+ * the run: its rows are reported `unknown` (it may or may not have been applied) and the rest `not_sent`;
+ * `resume` continues it.
  */
 import { Context, Effect, Either, Layer, Option, Ref, Stream } from "effect"
 import { ActionRunner, type ActionError } from "../actions/ActionRunner.js"
 import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
-import type { ApiError } from "../http/ApiError.js"
 import { ApiClient } from "../http/ApiClient.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import { recordSelector } from "../runtime/selectRecords.js"
@@ -68,14 +68,19 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
     const tokens = yield* TokenProvider
     const memory = yield* WriteJournal.makeMemory
 
+    const actions = Object.keys(manifest.actions).filter((id) => manifest.actions[id]!.batch !== undefined)
+    // an action's contract and row schema are worked out on its first use, not when the service starts
     const contracts = new Map<string, BatchContract>()
-    for (const [id, action] of Object.entries(manifest.actions)) {
-      const contract = batchContract(manifest, spec, id, action)
+    const contractOf = (id: string): BatchContract | undefined => {
+      const known = contracts.get(id)
+      if (known !== undefined) return known
+      const action = manifest.actions[id]
+      const built = action === undefined ? undefined : batchContract(manifest, spec, id, action)
       // the loader has checked every declaration: a Left cannot reach here
-      if (contract !== undefined && Either.isRight(contract)) contracts.set(id, contract.right)
+      if (built === undefined || Either.isLeft(built)) return undefined
+      contracts.set(id, built.right)
+      return built.right
     }
-    const actions = [...contracts.keys()]
-    // a row schema is built on the action's first plan, not when the service starts
     const planners = new Map<string, ReturnType<typeof makePlanner>>()
     const plannerOf = (contract: BatchContract) => {
       let planner = planners.get(contract.action)
@@ -87,7 +92,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
     }
 
     const lookup = (action: string) => {
-      const found = contracts.get(action)
+      const found = contractOf(action)
       return found === undefined
         ? Either.left(new WriteError({
           reason: "NotBatch",
@@ -175,7 +180,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
           Effect.gen(function*() {
             yield* journal.update(runId, batch.rows.map((r) => ({ position: r.row.position, state: "sent" as const, id: null, message: null, batch: batch.number })))
             const answer = yield* Effect.either(api.call(c.endpointId, { body: batch.body }))
-            if (Either.isLeft(answer)) return yield* batchFailed(batch, describe(answer.left))
+            if (Either.isLeft(answer)) return yield* batchFailed(batch, answer.left.message)
             const selected = selectResults(answer.right)
             if (!selected.ok) return yield* batchFailed(batch, `the API's answer has no results: ${selected.detail}`)
             const items = selected.records
@@ -236,5 +241,3 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
 
 const statusOf = (state: JournalState): RowStatus =>
   state === "pending" || state === "sent" ? "unknown" : state
-
-const describe = (error: ApiError | TokenError): string => error.message

@@ -1,6 +1,6 @@
 /**
- * The write journal in a SQLite file: the token store's (or the sync database) by default, beside the data it
- * concerns. Tables (created if missing):
+ * The write journal in a SQLite file (the command line uses the connection's token store file by default).
+ * Tables (created if missing):
  * - `write_runs (run_id PRIMARY KEY, connection_id, action, input_digest, rows, started_at, finished_at)`
  * - `write_rows (run_id, position, label, row_key, state, result_id, message, batch, updated_at)`, keyed
  *   by (run_id, position)

@@ -3,7 +3,7 @@
  * network) can be resumed: rows with an outcome are reported from the journal, the others are sent again.
  * A row is `pending` until its batch is sent, `sent` while the batch is in flight (or when its outcome is
  * unknown), then `applied`, `unchanged` or `failed` as the API answered; `invalid` rows were never sent.
- * In memory here; `SqliteWriteJournal` keeps it in the token/state database.
+ * In memory here; `SqliteWriteJournal` keeps it in a SQLite file.
  */
 import { Clock, Context, Effect } from "effect"
 import type { WriteError } from "./WriteError.js"
