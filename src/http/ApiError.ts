@@ -2,7 +2,8 @@ import { Duration, Schema } from "effect"
 
 /**
  * What can go wrong calling an endpoint of the Partner API. Retryable: `RateLimited`, `Server`,
- * `Transport` (connection reset, timeout, unreadable body). The rest fail at once.
+ * `Transport` (connection reset, timeout, unreadable body); a request that is not `repeatable` (a POST or
+ * PATCH) only after `RateLimited` or an `unsent` transport failure. The rest fail at once.
  */
 export const ApiErrorReason = Schema.Literal(
   "Authentication",
@@ -34,6 +35,7 @@ export class ApiError extends Schema.TaggedError<ApiError>()("ApiError", {
   requiredScopes: Schema.optional(Schema.Array(Schema.String)),
   presets: Schema.optional(Schema.Array(Schema.String))
 }) {
+  /** the kind of failure a retry can cure (whether a given request may be repeated is the endpoint's `repeatable`) */
   get retryable(): boolean {
     return this.reason === "RateLimited" || this.reason === "Server" || this.reason === "Transport"
   }
