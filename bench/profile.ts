@@ -112,8 +112,18 @@ const isProject = (node: ProfileNode) => {
     !url.includes("/bench/")
 }
 
+/** Where a frame's code comes from: a dependency (`effect`, `undici`), the project's `src`/`bench`, Node, or native. */
+const packageOf = (source: string): string => {
+  if (source.startsWith("~/")) return source.slice(2).split("/")[0]!
+  if (source.startsWith("node:")) return "node"
+  if (source.startsWith("src/")) return "src"
+  if (source.startsWith("bench/")) return "bench"
+  return source.startsWith("(") ? source : "native"
+}
+
 const self = new Map<string, number>()
 const byFile = new Map<string, number>()
+const byPackage = new Map<string, number>()
 const inclusive = new Map<string, number>()
 const snippets = new Map<string, string>()
 let total = 0
@@ -128,6 +138,8 @@ profile.samples.forEach((id, i) => {
   self.set(frame, (self.get(frame) ?? 0) + delta)
   const source = node.callFrame.url === "" ? node.callFrame.functionName : shortUrl(node.callFrame.url)
   byFile.set(source, (byFile.get(source) ?? 0) + delta)
+  const pkg = packageOf(source)
+  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + delta)
   const counted = new Set<string>()
   for (let n: ProfileNode | undefined = node; n !== undefined; n = nodes.get(parent.get(n.id) ?? -1)) {
     if (!isProject(n)) continue
@@ -149,4 +161,5 @@ const table = (m: Map<string, number>, n: number, withCode = false) =>
 console.log(`\nprofile: ${join(profiles, file)} (${(total / 1000).toFixed(0)} ms sampled in the timed read)`)
 console.log(`\ntop frames by self time:\n${table(self, top)}`)
 console.log(`\nself time by file:\n${table(byFile, 15)}`)
+console.log(`\nself time by package:\n${table(byPackage, 10)}`)
 console.log(`\nproject functions by inclusive time:\n${table(inclusive, top, true)}`)
