@@ -21,6 +21,7 @@ interface Variant {
   readonly scenario: ScenarioName
   readonly measure: (request: MeasureRequest) => Promise<Measurement>
   readonly ms: Array<number>
+  readonly cpuMs: Array<number>
   readonly rssMiB: Array<number>
 }
 
@@ -31,7 +32,7 @@ for (const spec of specs) {
   const scenario = spec.slice(at + 1)
   if (at < 0 || !isScenarioName(scenario)) throw new Error(`expected <dir>@<scenario>, got ${spec}`)
   const { measureInChild } = (await import(pathToFileURL(`${dir}/bench/measure.ts`).href)) as typeof import("./measure.js")
-  variants.push({ spec, scenario, measure: measureInChild, ms: [], rssMiB: [] })
+  variants.push({ spec, scenario, measure: measureInChild, ms: [], cpuMs: [], rssMiB: [] })
 }
 
 const fixture = await startFixtureServer({ members: Number(members), payrolls: 1_000, paystubs: 20 })
@@ -40,6 +41,7 @@ try {
     for (const v of variants) {
       const m = await v.measure({ scenario: v.scenario, url: fixture.url, startDate })
       v.ms.push(m.ms)
+      v.cpuMs.push(m.cpuMs)
       v.rssMiB.push(m.maxRssKb / 1024)
     }
   }
@@ -53,5 +55,8 @@ const median = (xs: ReadonlyArray<number>) => {
 }
 const width = Math.max(...variants.map((v) => v.spec.length))
 for (const v of variants) {
-  console.log(`${v.spec.padEnd(width)}  median ${median(v.ms).toFixed(0).padStart(6)} ms  [${v.ms.map((x) => x.toFixed(0)).join(" ")}]  peak RSS ${median(v.rssMiB).toFixed(0)} MiB`)
+  console.log(
+    `${v.spec.padEnd(width)}  median ${median(v.ms).toFixed(0).padStart(6)} ms  [${v.ms.map((x) => x.toFixed(0)).join(" ")}]` +
+      `  CPU ${median(v.cpuMs).toFixed(0).padStart(6)} ms  peak RSS ${median(v.rssMiB).toFixed(0)} MiB`
+  )
 }

@@ -73,6 +73,21 @@ describe("HttpTransport (undici)", () => {
       yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
     }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
 
+  it.live("a request cut short by an Effect timeout is aborted too, and the same fiber sends the next one", () =>
+    Effect.gen(function*() {
+      const closed = yield* Deferred.make<void>()
+      let requests = 0
+      const s = yield* server((_req, res) => {
+        requests++
+        if (requests === 1) res.on("close", () => Deferred.unsafeDone(closed, Effect.void))
+        else res.writeHead(200, { "content-type": "application/json" }).end("{}")
+      })
+      const cut = yield* send(s.url, Duration.seconds(30)).pipe(Effect.timeout(Duration.millis(200)), Effect.flip)
+      expect(cut._tag).toBe("TimeoutException")
+      yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
+      expect((yield* send(s.url)).status).toBe(200)
+    }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
+
   it.live("a body in many parts, multi-byte characters split between them, arrives whole", () =>
     Effect.gen(function*() {
       const text = JSON.stringify({ items: Array.from({ length: 5_000 }, (_, i) => ({ i, name: "Zoë Ñúñez — 東京 🚀" })) })
