@@ -49,10 +49,10 @@ const plans: Array<Plan> = [
     runs: runsFor(size),
     fixture: { members: size, ...FAN_OUT },
     expected: size,
-    // warm reads (second read in one process) where a read is short enough for the cold start to weigh
     scenarios: [
       "baseline:members", "connector:members", "connector+validation:members", "cli:members",
-      ...(size < 1_000_000 ? ["baseline:members:warm", "connector+validation:members:warm"] as const : [])
+      // the warm reads and the Effect reference where a read is short enough for the cold start to weigh
+      ...(size < 1_000_000 ? ["baseline:members:warm", "connector+validation:members:warm", "effect:members"] as const : [])
     ]
   }))),
   ...(only === "members" ? [] : [{
@@ -62,7 +62,8 @@ const plans: Array<Plan> = [
     fixture: { members: 0, ...FAN_OUT },
     expected: FAN_OUT.payrolls * FAN_OUT.paystubs,
     scenarios: [
-      "baseline:paystubs", "connector:paystubs", "connector+validation:paystubs", "baseline:paystubs:warm", "connector+validation:paystubs:warm"
+      "baseline:paystubs", "connector:paystubs", "connector+validation:paystubs", "baseline:paystubs:warm", "connector+validation:paystubs:warm",
+      "effect:paystubs"
     ] as Array<ScenarioName>
   }])
 ]
@@ -142,6 +143,8 @@ const summarize = (cell: Cell) => {
     minMs: Math.min(...ms),
     maxMs: Math.max(...ms),
     recordsPerSecond: cell.runs[0]!.records / (medianMs / 1000),
+    /** CPU time (user + system) of the measuring process during the read; for the CLI, the counting parent's */
+    cpuMs: median(cell.runs.map((r) => r.cpuMs)),
     peakRssMiB: median(cell.runs.map((r) => r.maxRssKb)) / 1024,
     peakRssMaxMiB: Math.max(...cell.runs.map((r) => r.maxRssKb)) / 1024,
     startRssMiB: median(cell.runs.map((r) => r.startRssKb)) / 1024,
@@ -235,6 +238,11 @@ const main = async () => {
       readWorst: minDefined(memberSizes.map((size) => ratioOf("connector+validation:members:warm", size))),
       fanOut: ratioOf("connector+validation:paystubs:warm", fanOutSize)
     },
+    effectReference: {
+      target: "reported (the smallest read written with Effect: the connector's transport, Stream.paginateChunkEffect, JSON.parse)",
+      readWorst: minDefined(memberSizes.map((size) => ratioOf("effect:members", size))),
+      fanOut: ratioOf("effect:paystubs", fanOutSize)
+    },
     cliReadRatio: {
       target: "reported (the CLI's read, a fresh process per read, records counted from its stdout)",
       worst: minDefined(memberSizes.map((size) => ratioOf("cli:members", size)))
@@ -262,6 +270,7 @@ const main = async () => {
   console.log(`read:    ${fmt(t.readRatio.worst, 2)}× baseline at the worst size (${fmt(t.readRatio.worstWithoutValidation, 2)}× without validation); target ${t.readRatio.target} → ${verdict(t.readRatio.met)}`)
   console.log(`fan-out: ${fmt(t.fanOutRatio.value, 2)}× baseline (${fmt(t.fanOutRatio.withoutValidation, 2)}× without validation); target ${t.fanOutRatio.target} → ${verdict(t.fanOutRatio.met)}`)
   console.log(`warm:    read ${fmt(t.warm.readWorst, 2)}× baseline at the worst size measured warm, fan-out ${fmt(t.warm.fanOut, 2)}× (second read in one process)`)
+  console.log(`effect:  the smallest Effect read ${fmt(t.effectReference.readWorst, 2)}× baseline at the worst size measured, fan-out ${fmt(t.effectReference.fanOut, 2)}× (reference)`)
   console.log(`cli:     read ${fmt(t.cliReadRatio.worst, 2)}× baseline at the worst size; spec cold start ${t.specColdStart.medianMs.toFixed(0)} ms median (${t.specColdStart.minMs.toFixed(0)}–${t.specColdStart.maxMs.toFixed(0)}, ${t.specColdStart.runs} runs); target ${t.specColdStart.target} → ${verdict(t.specColdStart.met)}`)
   console.log(`memory:  ${fmt(t.memoryFlatness.value, 2)}× (${fmt(t.memoryFlatness.withoutValidation, 2)}× without validation, baseline ${fmt(t.memoryFlatness.baseline, 2)}×); target ${t.memoryFlatness.target} → ${verdict(t.memoryFlatness.met)}`)
   console.log(`wall time ${wallSeconds.toFixed(0)} s; load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} before, ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} after`)

@@ -2,14 +2,14 @@
  * What the bench measures, one function per scenario. `prepare` does the untimed setup (layers, manifest,
  * schemas, dispatcher) and returns the timed read, which resolves to the number of records read.
  */
-import { ManagedRuntime, Stream } from "effect"
+import { Chunk, Duration, Effect, ManagedRuntime, Option, Stream } from "effect"
 import { spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Agent } from "undici"
 import { cliFile } from "../src/cli/testing/builtCli.js"
-import { Justworks, type StreamName } from "../src/index.js"
+import { HttpTransport, Justworks, type StreamName } from "../src/index.js"
 import { loadProjectManifest } from "../src/manifest/testing.js"
 import { connectorLayer } from "./connector.js"
 
@@ -117,6 +117,62 @@ const connector = (stream: StreamName, validate: boolean, warm = false): Scenari
   return { run: read, dispose: () => runtime.dispose() }
 }
 
+/**
+ * The smallest read written with Effect, for reference: the connector's transport (`HttpTransport.layerUndici`)
+ * and `Stream.paginateChunkEffect`, each page `JSON.parse`d; no token, status classification, retry, record
+ * check or checkpoint. What the connector costs over the baseline that this does not is the connector's own.
+ */
+const effectMembers: Scenario = async ({ url }) => {
+  const runtime = ManagedRuntime.make(HttpTransport.layerUndici)
+  const get = effectGet(await runtime.runPromise(HttpTransport), url)
+  const read = Stream.runCount(Stream.mapConcat(
+    Stream.paginateChunkEffect(null as string | null, (cursor) =>
+      Effect.map(get(withCursor("/v1/members?limit=100", cursor)), (page) => [Chunk.of(page.items), Option.fromNullable(page.next_cursor)] as const)),
+    (items) => items
+  ))
+  return { run: () => runtime.runPromise(read), dispose: () => runtime.dispose() }
+}
+
+/**
+ * The fan-out written the same way, for reference: payroll pages as a stream; each page's payrolls read by
+ * `concurrency` worker fibers taking the next payroll until none is left (the connector's pool), each payroll's
+ * paystub pages in turn.
+ */
+const effectPaystubs = (concurrency: number): Scenario => async ({ url, startDate }) => {
+  const runtime = ManagedRuntime.make(HttpTransport.layerUndici)
+  const get = effectGet(await runtime.runPromise(HttpTransport), url)
+  const endDate = new Date().toISOString().slice(0, 10)
+  const paystubs = (id: string, cursor: string | null = null): Effect.Effect<number, unknown> =>
+    Effect.flatMap(get(withCursor(`/v1/payrolls/${encodeURIComponent(id)}/paystubs?limit=100`, cursor)), (page) =>
+      page.next_cursor === null ? Effect.succeed(page.items.length) : Effect.map(paystubs(id, page.next_cursor), (n) => n + page.items.length))
+  const inWorkers = (payrolls: Page["items"]) =>
+    Effect.suspend(() => {
+      let next = 0
+      let records = 0
+      const worker: Effect.Effect<void, unknown> = Effect.suspend(() =>
+        next >= payrolls.length ? Effect.void : Effect.flatMap(paystubs(String(payrolls[next++]!["id"])), (n) => {
+          records += n
+          return worker
+        }))
+      return Effect.map(Effect.all(Array.from({ length: Math.min(concurrency, payrolls.length) }, () => worker), { concurrency: "unbounded", discard: true }), () => records)
+    })
+  const read = Stream.runSum(Stream.mapEffect(
+    Stream.paginateChunkEffect(null as string | null, (cursor) =>
+      Effect.map(
+        get(withCursor(`/v1/payrolls?start_date=${startDate}&end_date=${endDate}&limit=100`, cursor)),
+        (page) => [Chunk.of(page.items), Option.fromNullable(page.next_cursor)] as const
+      )),
+    inWorkers
+  ))
+  return { run: () => runtime.runPromise(read), dispose: () => runtime.dispose() }
+}
+
+const effectGet = (transport: HttpTransport["Type"], url: string) => (path: string) =>
+  Effect.flatMap(transport.send({ method: "GET", url: url + path, headers, timeout: Duration.seconds(30) }), (response) =>
+    response.status === 200
+      ? Effect.succeed(JSON.parse(response.text) as Page)
+      : Effect.fail(new Error(`GET ${path}: HTTP ${response.status} ${response.text.slice(0, 200)}`)))
+
 /** Raw undici, warm: the same loop once more in the same process, untimed first. */
 const warmed = (scenario: Scenario): Scenario => async (ctx) => {
   const prepared = await scenario(ctx)
@@ -191,10 +247,12 @@ export const scenarios = {
   "baseline:members": baselineMembers,
   "baseline:members:warm": warmed(baselineMembers),
   "connector+validation:members:warm": connector("members", true, true),
+  "effect:members": effectMembers,
   "connector:members": connector("members", false),
   "connector+validation:members": connector("members", true),
   "cli:members": cliMembers,
   "baseline:paystubs": (ctx: ScenarioContext) => baselinePaystubs(substreamConcurrency())(ctx),
+  "effect:paystubs": (ctx: ScenarioContext) => effectPaystubs(substreamConcurrency())(ctx),
   "connector:paystubs": connector("paystubs", false),
   "connector+validation:paystubs": connector("paystubs", true),
   "baseline:paystubs:warm": (ctx: ScenarioContext) => warmed(baselinePaystubs(substreamConcurrency()))(ctx),

@@ -90,8 +90,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
           })
         const transportError = (e: TransportFailure) =>
           Effect.fail(fail("Transport", e.message, { ...(e.timedOut ? { timedOut: true } : {}), ...(e.unsent ? { unsent: true } : {}) }))
-        const classified = (response: TransportResponse) =>
-          classify(manifest, endpoint, response.status, response.headers, response.text, fail)
+        const classified = (response: TransportResponse) => classify(manifest, endpoint, response, fail)
 
         // a 401 refreshes the token once and sends the request again with it
         const replay = (refused: Redacted.Redacted<string>) =>
@@ -172,14 +171,9 @@ const parseRetryAfter = (value: string | undefined, now: number): Duration.Durat
   return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
 }
 
-const classify = (
-  manifest: Manifest,
-  endpoint: Endpoint,
-  status: number,
-  headers: Readonly<Record<string, string>>,
-  text: string,
-  fail: Fail
-): Effect.Effect<unknown, ApiError, never> => {
+/** A response as the body it carries, or the `ApiError` its status means (its headers are read only for a 429). */
+const classify = (manifest: Manifest, endpoint: Endpoint, response: TransportResponse, fail: Fail): Effect.Effect<unknown, ApiError, never> => {
+  const { status, text } = response
   let body: unknown = undefined
   let parsed = true
   if (text !== "") {
@@ -200,7 +194,7 @@ const classify = (
   if (status === 404) return Effect.fail(fail("NotFound", detail, { status }))
   if (status === 429) {
     return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-      const retryAfter = parseRetryAfter(headers["retry-after"], now)
+      const retryAfter = parseRetryAfter(response.headers["retry-after"], now)
       return Effect.fail(fail("RateLimited", detail, { status, ...(retryAfter ? { retryAfter } : {}) }))
     })
   }
