@@ -42,8 +42,17 @@ interface PageState {
 
 const FIRST_PAGE: PageState = { cursor: undefined, page: 1 }
 
-/** One page of a paginated request: its records, and where the next one starts. */
-type PageFetch = (state: PageState, seen: Set<string>) => Effect.Effect<readonly [ReadonlyArray<ApiRecord>, Option.Option<PageState>], ReadFailure>
+/** A page's records and where the next page starts (`undefined` after the last), or why the read stops. */
+type PageResult = readonly [ReadonlyArray<ApiRecord>, PageState | undefined] | ReadError
+
+/**
+ * A paginated request: the request of a page, and what its body gives (`seen`: the cursors followed so far in
+ * this read). Apart so that a reader takes one effect step per page.
+ */
+interface PageFetch {
+  readonly request: (state: PageState) => Effect.Effect<unknown, ApiError | TokenError>
+  readonly page: (body: unknown, state: PageState, seen: Set<string>) => PageResult
+}
 
 /** Fields the connector adds to each record of a page (a child's parent key). */
 type Added = Readonly<Record<string, string>> | undefined
@@ -133,26 +142,25 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         return typeof raw === "string" && raw !== "" ? raw : undefined
       }
       /** One page: its records, and where the next page starts (cursor loops and page caps fail). */
-      const fetcher = (input: CallInput, added: Added): PageFetch => (state, seen) =>
-        api.call(def.endpointId, {
-          ...input,
-          query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
-        }).pipe(
-          Effect.flatMap((body) => {
-            const records = recordsOf(body, added)
-            if (records instanceof ReadError) return Effect.fail(records)
-            const next = nextCursor(body)
-            if (next === undefined) return Effect.succeed([records, Option.none<PageState>()] as const)
-            if (next === state.cursor || seen.has(next)) {
-              return Effect.fail(readError("RepeatedCursor", `page ${state.page} returned a cursor already followed; stopping instead of looping`))
-            }
-            if (state.page >= paginator.max_pages) {
-              return Effect.fail(readError("PageLimit", `more than ${paginator.max_pages} pages (max_pages)`))
-            }
-            seen.add(next)
-            return Effect.succeed([records, Option.some({ cursor: next, page: state.page + 1 })] as const)
-          })
-        )
+      const fetcher = (input: CallInput, added: Added): PageFetch => ({
+        request: (state) =>
+          api.call(def.endpointId, {
+            ...input,
+            query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
+          }),
+        page: (body, state, seen) => {
+          const records = recordsOf(body, added)
+          if (records instanceof ReadError) return records
+          const next = nextCursor(body)
+          if (next === undefined) return [records, undefined]
+          if (next === state.cursor || seen.has(next)) {
+            return readError("RepeatedCursor", `page ${state.page} returned a cursor already followed; stopping instead of looping`)
+          }
+          if (state.page >= paginator.max_pages) return readError("PageLimit", `more than ${paginator.max_pages} pages (max_pages)`)
+          seen.add(next)
+          return [records, { cursor: next, page: state.page + 1 }]
+        }
+      })
       return { fetcher, once: undefined }
     }
 
@@ -165,12 +173,15 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       return Stream.suspend(() => pagesFrom(fetch, new Set(), FIRST_PAGE))
     }
 
-    /** The pages from `start` on, as a stream (empty pages left out). */
+    /** The pages from `start` on, as a stream (an empty page emits nothing). */
     const pagesFrom = (fetch: PageFetch, seen: Set<string>, start: PageState): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> =>
-      Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(
-        start,
-        (state) => Effect.map(fetch(state, seen), ([records, next]) => [Chunk.of(records), next] as const)
-      ).pipe(Stream.filter((batch) => batch.length > 0))
+      Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(start, (state) =>
+        Effect.flatMap(fetch.request(state), (body) => {
+          const result = fetch.page(body, state, seen)
+          if (result instanceof ReadError) return Effect.fail(result)
+          const [records, next] = result
+          return Effect.succeed([records.length > 0 ? Chunk.of(records) : Chunk.empty(), Option.fromNullable(next)] as const)
+        }))
 
     /**
      * The pages of one child request (a parent's paystubs) read as one effect: a child is small, and reading
@@ -180,18 +191,18 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       const reader = pageReader(def)
       if (reader.fetcher === undefined) return Effect.map(reader.once(input, added), (records) => ({ batches: records.length > 0 ? [records] : [], rest: undefined }))
       const fetch = reader.fetcher(input, added)
-      return Effect.suspend(() => {
-        const seen = new Set<string>()
-        const batches: Array<ReadonlyArray<ApiRecord>> = []
-        const loop = (state: PageState): Effect.Effect<ChildPages, ReadFailure> =>
-          Effect.flatMap(fetch(state, seen), ([records, next]) => {
-            if (records.length > 0) batches.push(records)
-            if (Option.isNone(next)) return Effect.succeed({ batches, rest: undefined })
-            if (batches.length < LEADING_PAGES) return loop(next.value)
-            return Effect.succeed({ batches, rest: pagesFrom(fetch, seen, next.value) })
-          })
-        return loop(FIRST_PAGE)
-      })
+      const loop = (state: PageState, seen: Set<string>, batches: Array<ReadonlyArray<ApiRecord>>): Effect.Effect<ChildPages, ReadFailure> =>
+        Effect.flatMap(fetch.request(state), (body) => {
+          const result = fetch.page(body, state, seen)
+          if (result instanceof ReadError) return Effect.fail(result)
+          const [records, next] = result
+          if (records.length > 0) batches.push(records)
+          if (next === undefined) return Effect.succeed({ batches, rest: undefined })
+          if (batches.length < LEADING_PAGES) return loop(next, seen, batches)
+          return Effect.succeed({ batches, rest: pagesFrom(fetch, seen, next) })
+        })
+      // the followed cursors and pages belong to one run of the effect
+      return Effect.suspend(() => loop(FIRST_PAGE, new Set(), []))
     }
 
     /** Every record of a stream, parents resolved, no checkpoints: what a child stream iterates over. */
