@@ -216,7 +216,8 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       if (endpoint.parent !== undefined) {
         const { stream: parentName, field, param } = endpoint.parent
         // per page of parents, each parent's child pages are read as one effect, `substreams` at a time
-        // (Effect.forEach: a fraction of the cost of a concurrent stream per parent)
+        // (worker fibers: a fraction of the cost of a concurrent stream per parent); the next page of parents is
+        // read while the children of this one are (a page of parent records held ahead)
         const child = (parent: ApiRecord) => {
           const value = fieldValue(parent, field)
           if (value === undefined || value === null) {
@@ -226,6 +227,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           return childPages(def, { path: { [param]: key } }, { [param]: key })
         }
         return batches(definition(parentName), { startDate: options.startDate }).pipe(
+          Stream.buffer({ capacity: 1 }),
           Stream.mapEffect((event) => (event._tag === "Records" ? inWorkers(event.records, child, substreams) : Effect.succeed([]))),
           Stream.flatMap((children) => {
             const leading = Stream.fromIterable(children.flatMap((c) => c.batches))
