@@ -134,9 +134,9 @@ const effectMembers: Scenario = async ({ url }) => {
 }
 
 /**
- * The fan-out written the same way, for reference: payroll pages as a stream; each page's payrolls read by
- * `concurrency` worker fibers taking the next payroll until none is left (the connector's pool), each payroll's
- * paystub pages in turn.
+ * The fan-out written the same way, for reference: payroll pages as a stream, read ahead as the connector does
+ * (`Stream.buffer`); each page's payrolls read by `concurrency` worker fibers taking the next payroll until none
+ * is left (the connector's pool), each payroll's paystub pages in turn.
  */
 const effectPaystubs = (concurrency: number): Scenario => async ({ url, startDate }) => {
   const runtime = ManagedRuntime.make(HttpTransport.layerUndici)
@@ -161,7 +161,7 @@ const effectPaystubs = (concurrency: number): Scenario => async ({ url, startDat
       Effect.map(
         get(withCursor(`/v1/payrolls?start_date=${startDate}&end_date=${endDate}&limit=100`, cursor)),
         (page) => [Chunk.of(page.items), Option.fromNullable(page.next_cursor)] as const
-      )),
+      )).pipe(Stream.buffer({ capacity: 1 })),
     inWorkers
   ))
   return { run: () => runtime.runPromise(read), dispose: () => runtime.dispose() }

@@ -73,7 +73,7 @@ describe("HttpTransport (undici)", () => {
       yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
     }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
 
-  it.live("a request cut short by an Effect timeout is aborted too, and the same fiber sends the next one", () =>
+  it.live("a request cut short by an Effect timeout is aborted too, and the transport serves the next one", () =>
     Effect.gen(function*() {
       const closed = yield* Deferred.make<void>()
       let requests = 0
@@ -87,6 +87,23 @@ describe("HttpTransport (undici)", () => {
       yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
       expect((yield* send(s.url)).status).toBe(200)
     }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
+
+  it.live("interrupting a fiber that holds the transport's layer ends at once: the request is aborted as the layer closes", () =>
+    Effect.gen(function*() {
+      const arrived = yield* Deferred.make<void>()
+      const closed = yield* Deferred.make<void>()
+      const s = yield* server((_req, res) => {
+        Deferred.unsafeDone(arrived, Effect.void)
+        res.on("close", () => Deferred.unsafeDone(closed, Effect.void))
+      })
+      // the layer is built and closed by the fiber that sends (as a command line's main fiber does)
+      const fiber = yield* Effect.fork(send(s.url, Duration.seconds(30)).pipe(Effect.provide(HttpTransport.layerUndici)))
+      yield* Deferred.await(arrived)
+      const started = Date.now()
+      yield* Fiber.interrupt(fiber)
+      expect(Date.now() - started).toBeLessThan(1_000)
+      yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
+    }).pipe(Effect.scoped), 10_000)
 
   it.live("a body in many parts, multi-byte characters split between them, arrives whole", () =>
     Effect.gen(function*() {

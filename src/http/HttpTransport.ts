@@ -38,11 +38,14 @@ export class TransportFailure extends Data.TaggedError("TransportFailure")<{
 export class HttpTransport extends Context.Tag("justworks-connector/HttpTransport")<HttpTransport, {
   readonly send: (request: TransportRequest) => Effect.Effect<TransportResponse, TransportFailure>
 }>() {
-  /** undici directly, over a keep-alive `Agent` closed with the layer. */
+  /**
+   * undici directly, over a keep-alive `Agent` destroyed with the layer: a request still in flight then (its
+   * fiber interrupted, the layer's scope closing before the fiber ends) is aborted, not waited for.
+   */
   static layerUndici: Layer.Layer<HttpTransport> = Layer.scoped(
     HttpTransport,
     Effect.map(
-      Effect.acquireRelease(Effect.sync(() => new Agent()), (agent) => Effect.promise(() => agent.close())),
+      Effect.acquireRelease(Effect.sync(() => new Agent()), (agent) => Effect.promise(() => agent.destroy())),
       (agent) => HttpTransport.of({ send: sendWith(agent) })
     )
   )
@@ -137,9 +140,10 @@ const inFlight = new WeakMap<Fiber.RuntimeFiber<unknown, unknown>, Set<InFlight>
 
 /**
  * Follow a request until it is answered; if its fiber ends first (interrupted), abort it. An interrupted
- * fiber ends as soon as its finalizers have run. This is what an `Effect.async` canceler would do, without
- * the interruption region a canceler puts around every request (~40 µs a request, which a fan-out of small
- * requests feels): a fiber is watched once, however many requests it sends.
+ * fiber ends once its finalizers have run, so the abort comes after them (a layer's scope closing among them
+ * destroys the agent, which aborts the request at once). This is what an `Effect.async` canceler would do,
+ * without the interruption region a canceler puts around every request (~40 µs a request, which a fan-out of
+ * small requests feels): a fiber is watched once, however many requests it sends.
  */
 const follow = (request: InFlight): (() => void) => {
   const fiber = Option.getOrUndefined(Fiber.getCurrentFiber())

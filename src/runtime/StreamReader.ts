@@ -216,8 +216,9 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       if (endpoint.parent !== undefined) {
         const { stream: parentName, field, param } = endpoint.parent
         // per page of parents, each parent's child pages are read as one effect, `substreams` at a time
-        // (worker fibers: a fraction of the cost of a concurrent stream per parent); the next page of parents is
-        // read while the children of this one are (a page of parent records held ahead)
+        // (worker fibers: a fraction of the cost of a concurrent stream per parent); the next pages of parents are
+        // read while the children of this one are (up to two pages of parent records held ahead, so `substreams`
+        // child requests and one parent request can be in flight at once)
         const child = (parent: ApiRecord) => {
           const value = fieldValue(parent, field)
           if (value === undefined || value === null) {
