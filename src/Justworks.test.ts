@@ -7,12 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { promisify } from "node:util"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Either, Layer, Redacted, Stream } from "effect"
+import { Chunk, Deferred, Duration, Effect, Either, Fiber, Layer, Redacted, Schedule, Stream } from "effect"
 import { mockServer } from "../mocks/mockServer.js"
 import type { MockServer } from "../mocks/startMockServer.js"
 import { HttpTransport, type TransportRequest } from "./http/HttpTransport.js"
 import { Justworks } from "./Justworks.js"
 import { projectFile } from "./manifest/testing.js"
+import { RecordValidation } from "./runtime/RecordValidation.js"
 import { deductionRows } from "./testing/deductionRows.js"
 
 const justworksFor = (mock: MockServer, scopes: ReadonlyArray<string>) => {
@@ -67,6 +68,45 @@ describe("Justworks (library entry)", () => {
         "https://partner.example/v1/members?limit=100&cursor=c2"
       ])
       expect(sent[0]!.headers["authorization"]).toBe("Bearer token-1")
+    }))
+
+  it.live("a child stream reads the next page of parents while the children of the current one are in flight", () =>
+    Effect.gen(function*() {
+      const today = new Date().toISOString().slice(0, 10)
+      const sent: Array<string> = []
+      const release = yield* Deferred.make<void>()
+      const payroll = (id: string) => ({ id, pay_date: today })
+      const transport = Layer.succeed(HttpTransport, HttpTransport.of({
+        send: (request) => {
+          sent.push(request.url)
+          const answer = (body: unknown) => ({ status: 200, headers: {}, text: JSON.stringify(body) })
+          const child = /\/v1\/payrolls\/([^/]+)\/paystubs/.exec(request.url)
+          if (child !== null) {
+            // children answer only once released: the parents read meanwhile were read ahead
+            return Effect.as(Deferred.await(release), answer({ items: [{ paystub_id: `ps-${child[1]}` }], next_cursor: null }))
+          }
+          return Effect.succeed(answer(request.url.includes("cursor=")
+            ? { items: [payroll("p3")], next_cursor: null }
+            : { items: [payroll("p1"), payroll("p2")], next_cursor: "c2" }))
+        }
+      }))
+      const layer = Justworks.layer({
+        clientId: "c",
+        clientSecret: Redacted.make("s"),
+        baseUrl: "https://partner.example",
+        tokens: { accessToken: Redacted.make("token-1") },
+        transport,
+        validation: RecordValidation.layerNone
+      })
+      const read = yield* Effect.fork(
+        Stream.runCollect(Stream.flatMap(Justworks, (j) => j.stream("paystubs", { startDate: today }))).pipe(Effect.provide(layer))
+      )
+      const secondParentPage = Effect.suspend(() => (sent.some((url) => url.includes("/v1/payrolls?") && url.includes("cursor=c2")) ? Effect.void : Effect.fail("not yet")))
+      yield* secondParentPage.pipe(Effect.retry(Schedule.spaced(Duration.millis(10)).pipe(Schedule.upTo(Duration.seconds(5)))))
+      yield* Deferred.succeed(release, undefined)
+      const paystubs = yield* Fiber.join(read)
+      // in parent order, each with its parent key
+      expect(Chunk.toArray(paystubs).map((p) => [p["paystub_id"], p["payroll_id"]])).toEqual([["ps-p1", "p1"], ["ps-p2", "p2"], ["ps-p3", "p3"]])
     }))
 
   it.live("streams, actions, healthchecks and scope helpers", () =>
