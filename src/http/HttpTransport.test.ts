@@ -26,6 +26,21 @@ const server = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
 const send = (url: string, timeout = Duration.seconds(5), body?: string) =>
   Effect.flatMap(HttpTransport, (t) => t.send({ method: body === undefined ? "GET" : "POST", url, headers: { accept: "application/json" }, body, timeout }))
 
+/** A server that never answers: `arrived` when a request comes in, `closed` when its connection closes. */
+const stalledServer = Effect.gen(function*() {
+  const arrived = yield* Deferred.make<void>()
+  const closed = yield* Deferred.make<void>()
+  const s = yield* server((_req, res) => {
+    Deferred.unsafeDone(arrived, Effect.void)
+    res.on("close", () => Deferred.unsafeDone(closed, Effect.void))
+  })
+  return { url: s.url, arrived, closed }
+})
+
+/** The server sees the request's connection close within 2 s. */
+const aborted = (closed: Deferred.Deferred<void>) =>
+  Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
+
 describe("HttpTransport (undici)", () => {
   it.live("returns status, lower-case headers and the body; sends the JSON body", () =>
     Effect.gen(function*() {
@@ -61,16 +76,11 @@ describe("HttpTransport (undici)", () => {
 
   it.live("interrupting a request in flight aborts it: the server sees the connection close", () =>
     Effect.gen(function*() {
-      const arrived = yield* Deferred.make<void>()
-      const closed = yield* Deferred.make<void>()
-      const s = yield* server((_req, res) => {
-        Deferred.unsafeDone(arrived, Effect.void)
-        res.on("close", () => Deferred.unsafeDone(closed, Effect.void))
-      })
+      const s = yield* stalledServer
       const fiber = yield* Effect.fork(send(s.url, Duration.seconds(30)))
-      yield* Deferred.await(arrived)
+      yield* Deferred.await(s.arrived)
       yield* Fiber.interrupt(fiber)
-      yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
+      yield* aborted(s.closed)
     }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
 
   it.live("a request cut short by an Effect timeout is aborted too, and the transport serves the next one", () =>
@@ -84,25 +94,20 @@ describe("HttpTransport (undici)", () => {
       })
       const cut = yield* send(s.url, Duration.seconds(30)).pipe(Effect.timeout(Duration.millis(200)), Effect.flip)
       expect(cut._tag).toBe("TimeoutException")
-      yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
+      yield* aborted(closed)
       expect((yield* send(s.url)).status).toBe(200)
     }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
 
   it.live("interrupting a fiber that holds the transport's layer ends at once: the request is aborted as the layer closes", () =>
     Effect.gen(function*() {
-      const arrived = yield* Deferred.make<void>()
-      const closed = yield* Deferred.make<void>()
-      const s = yield* server((_req, res) => {
-        Deferred.unsafeDone(arrived, Effect.void)
-        res.on("close", () => Deferred.unsafeDone(closed, Effect.void))
-      })
+      const s = yield* stalledServer
       // the layer is built and closed by the fiber that sends (as a command line's main fiber does)
       const fiber = yield* Effect.fork(send(s.url, Duration.seconds(30)).pipe(Effect.provide(HttpTransport.layerUndici)))
-      yield* Deferred.await(arrived)
+      yield* Deferred.await(s.arrived)
       const started = Date.now()
       yield* Fiber.interrupt(fiber)
       expect(Date.now() - started).toBeLessThan(1_000)
-      yield* Deferred.await(closed).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => new Error("the request was not aborted") }))
+      yield* aborted(s.closed)
     }).pipe(Effect.scoped), 10_000)
 
   it.live("a body in many parts, multi-byte characters split between them, arrives whole", () =>
