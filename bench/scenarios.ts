@@ -167,8 +167,10 @@ const effectPaystubs = (concurrency: number): Scenario => async ({ url, startDat
   return { run: () => runtime.runPromise(read), dispose: () => runtime.dispose() }
 }
 
+const timeout = Duration.seconds(30)
+
 const effectGet = (transport: HttpTransport["Type"], url: string) => (path: string) =>
-  Effect.flatMap(transport.send({ method: "GET", url: url + path, headers, timeout: Duration.seconds(30) }), (response) =>
+  Effect.flatMap(transport.send({ method: "GET", url: url + path, headers, timeout }), (response) =>
     response.status === 200
       ? Effect.succeed(JSON.parse(response.text) as Page)
       : Effect.fail(new Error(`GET ${path}: HTTP ${response.status} ${response.text.slice(0, 200)}`)))

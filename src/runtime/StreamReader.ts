@@ -54,6 +54,18 @@ interface PageFetch {
   readonly page: (body: unknown, state: PageState, seen: Set<string>) => PageResult
 }
 
+/** One page's request, then `then` with its records and where the next page starts: one effect step a page. */
+const pageStep = <A>(
+  fetch: PageFetch,
+  state: PageState,
+  seen: Set<string>,
+  then: (records: ReadonlyArray<ApiRecord>, next: PageState | undefined) => Effect.Effect<A, ReadFailure>
+): Effect.Effect<A, ReadFailure> =>
+  Effect.flatMap(fetch.request(state), (body) => {
+    const result = fetch.page(body, state, seen)
+    return result instanceof ReadError ? Effect.fail(result) : then(result[0], result[1])
+  })
+
 /** Fields the connector adds to each record of a page (a child's parent key). */
 type Added = Readonly<Record<string, string>> | undefined
 
@@ -176,12 +188,8 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
     /** The pages from `start` on, as a stream (an empty page emits nothing). */
     const pagesFrom = (fetch: PageFetch, seen: Set<string>, start: PageState): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> =>
       Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(start, (state) =>
-        Effect.flatMap(fetch.request(state), (body) => {
-          const result = fetch.page(body, state, seen)
-          if (result instanceof ReadError) return Effect.fail(result)
-          const [records, next] = result
-          return Effect.succeed([records.length > 0 ? Chunk.of(records) : Chunk.empty(), Option.fromNullable(next)] as const)
-        }))
+        pageStep(fetch, state, seen, (records, next) =>
+          Effect.succeed([records.length > 0 ? Chunk.of(records) : Chunk.empty(), Option.fromNullable(next)] as const)))
 
     /**
      * The pages of one child request (a parent's paystubs) read as one effect: a child is small, and reading
@@ -192,10 +200,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       if (reader.fetcher === undefined) return Effect.map(reader.once(input, added), (records) => ({ batches: records.length > 0 ? [records] : [], rest: undefined }))
       const fetch = reader.fetcher(input, added)
       const loop = (state: PageState, seen: Set<string>, batches: Array<ReadonlyArray<ApiRecord>>): Effect.Effect<ChildPages, ReadFailure> =>
-        Effect.flatMap(fetch.request(state), (body) => {
-          const result = fetch.page(body, state, seen)
-          if (result instanceof ReadError) return Effect.fail(result)
-          const [records, next] = result
+        pageStep(fetch, state, seen, (records, next) => {
           if (records.length > 0) batches.push(records)
           if (next === undefined) return Effect.succeed({ batches, rest: undefined })
           if (batches.length < LEADING_PAGES) return loop(next, seen, batches)
