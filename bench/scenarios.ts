@@ -136,7 +136,8 @@ const effectMembers: Scenario = async ({ url }) => {
 /**
  * The fan-out written the same way, for reference: payroll pages as a stream, read ahead as the connector does
  * (`Stream.buffer`); each page's payrolls read by `concurrency` worker fibers taking the next payroll until none
- * is left (the connector's pool), each payroll's paystub pages in turn.
+ * is left, each payroll's paystub pages in turn (the connector's pool goes on across pages and passes records on
+ * in order as they are ready; this one counts them at each page's end).
  */
 const effectPaystubs = (concurrency: number): Scenario => async ({ url, startDate }) => {
   const runtime = ManagedRuntime.make(HttpTransport.layerUndici)

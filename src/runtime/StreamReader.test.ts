@@ -86,6 +86,22 @@ describe("StreamReader", () => {
       expect(feeCalls.map((c) => c.input.path)).toEqual(expect.arrayContaining([{ payroll_id: "p1" }, { payroll_id: "p2" }]))
     }))
 
+  it.effect("children come out in parent order, every page of a long child before the next parent's", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-09-15T12:00:00Z"))
+      const pagesOf: Record<string, number> = { p1: 5, p2: 1, p3: 3 }
+      const { streams } = yield* reader((endpointId, input) => {
+        if (endpointId === "list_payrolls") return { items: [{ id: "p1" }, { id: "p2" }, { id: "p3" }], next_cursor: null }
+        const payroll = input.path!["payroll_id"]!
+        const page = Number(input.query?.["cursor"] ?? 1)
+        return { items: [{ paystub_id: `${payroll}-${page}` }], next_cursor: page < pagesOf[payroll]! ? String(page + 1) : null }
+      })
+      const events = yield* collect(streams.read("paystubs", { startDate: "2025-09-01" }))
+      const records = events.flatMap((e) => (e._tag === "Records" ? e.records : []))
+      expect(records.map((r) => r["paystub_id"])).toEqual(["p1-1", "p1-2", "p1-3", "p1-4", "p1-5", "p2-1", "p3-1", "p3-2", "p3-3"])
+      expect(records.every((r) => String(r["paystub_id"]).startsWith(`${r["payroll_id"]}-`))).toBe(true)
+    }))
+
   it.effect("reads date-windowed endpoints window by window from the start date to today", () =>
     Effect.gen(function*() {
       yield* TestClock.setTime(Date.parse("2025-07-15T12:00:00Z"))

@@ -9,6 +9,7 @@ import type { ApiError } from "../http/ApiError.js"
 import { ApiClient, type CallInput } from "../http/ApiClient.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import { streamsOf, type StreamDefinition } from "../manifest/streams.js"
+import { fanOut } from "./fanOut.js"
 import { ReadError } from "./ReadError.js"
 import { RecordValidation } from "./RecordValidation.js"
 import { fieldValue, recordSelector } from "./selectRecords.js"
@@ -74,17 +75,14 @@ type PageReader =
   | { readonly fetcher: undefined; readonly once: (input: CallInput, added: Added) => Effect.Effect<ReadonlyArray<ApiRecord>, ReadFailure> }
   | { readonly fetcher: (input: CallInput, added: Added) => PageFetch; readonly once: undefined }
 
-/** A child request's first pages, and the rest as a stream if it is longer. */
-interface ChildPages {
-  readonly batches: ReadonlyArray<ReadonlyArray<ApiRecord>>
-  readonly rest: Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> | undefined
-}
-
 /**
- * Pages of a child request read eagerly (as one effect); a longer child streams the rest. With a parent page
- * of 100 records, at most 100 × 2 child pages are held at once.
+ * Bounds of a child stream's fan-out: its workers start a parent's children at most `PARENTS_AHEAD` parents
+ * after the oldest parent whose children are not all passed on, and each parent holds at most `HELD_PAGES`
+ * pages of children not passed on (its next request waits until they are): at most 100 × 2 pages of children
+ * held at once.
  */
-const LEADING_PAGES = 2
+const PARENTS_AHEAD = 100
+const HELD_PAGES = 2
 
 export class StreamReader extends Context.Tag("justworks-connector/StreamReader")<StreamReader, {
   readonly streams: ReadonlyArray<StreamDefinition>
@@ -192,22 +190,25 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           Effect.succeed([records.length > 0 ? Chunk.of(records) : Chunk.empty(), Option.fromNullable(next)] as const)))
 
     /**
-     * The pages of one child request (a parent's paystubs) read as one effect: a child is small, and reading
-     * it whole saves a stream per parent. A child longer than `LEADING_PAGES` pages gives the rest as a stream.
+     * The pages of one child request (a parent's paystubs) as one effect, each non-empty page handed to
+     * `emit`: a child is small, and reading it as an effect saves a stream per parent.
      */
-    const childPages = (def: StreamDefinition, input: CallInput, added: Added): Effect.Effect<ChildPages, ReadFailure> => {
+    const childPages = (
+      def: StreamDefinition,
+      input: CallInput,
+      added: Added,
+      emit: (records: ReadonlyArray<ApiRecord>) => Effect.Effect<void>
+    ): Effect.Effect<void, ReadFailure> => {
       const reader = pageReader(def)
-      if (reader.fetcher === undefined) return Effect.map(reader.once(input, added), (records) => ({ batches: records.length > 0 ? [records] : [], rest: undefined }))
+      if (reader.fetcher === undefined) return Effect.flatMap(reader.once(input, added), (records) => (records.length > 0 ? emit(records) : Effect.void))
       const fetch = reader.fetcher(input, added)
-      const loop = (state: PageState, seen: Set<string>, batches: Array<ReadonlyArray<ApiRecord>>): Effect.Effect<ChildPages, ReadFailure> =>
+      const loop = (state: PageState, seen: Set<string>): Effect.Effect<void, ReadFailure> =>
         pageStep(fetch, state, seen, (records, next) => {
-          if (records.length > 0) batches.push(records)
-          if (next === undefined) return Effect.succeed({ batches, rest: undefined })
-          if (batches.length < LEADING_PAGES) return loop(next, seen, batches)
-          return Effect.succeed({ batches, rest: pagesFrom(fetch, seen, next) })
+          if (next === undefined) return records.length > 0 ? emit(records) : Effect.void
+          return records.length > 0 ? Effect.flatMap(emit(records), () => loop(next, seen)) : loop(next, seen)
         })
-      // the followed cursors and pages belong to one run of the effect
-      return Effect.suspend(() => loop(FIRST_PAGE, new Set(), []))
+      // the followed cursors belong to one run of the effect
+      return Effect.suspend(() => loop(FIRST_PAGE, new Set()))
     }
 
     /** Every record of a stream, parents resolved, no checkpoints: what a child stream iterates over. */
@@ -220,27 +221,21 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
 
       if (endpoint.parent !== undefined) {
         const { stream: parentName, field, param } = endpoint.parent
-        // per page of parents, each parent's child pages are read as one effect, `substreams` at a time
-        // (worker fibers: a fraction of the cost of a concurrent stream per parent); the next pages of parents are
-        // read while the children of this one are (up to two pages of parent records held ahead, so `substreams`
-        // child requests and one parent request can be in flight at once)
-        const child = (parent: ApiRecord) => {
+        // each parent's child pages are read as one effect by `substreams` worker fibers, which go on to the next
+        // page of parents while the last children of a page are in flight (the next page of parents is read
+        // while this one's children are: `substreams` child requests and one parent request can be in flight);
+        // children come out in parent order, each as soon as those of the parents before it are
+        const child = (parent: ApiRecord, put: (records: ReadonlyArray<ApiRecord>) => Effect.Effect<void>) => {
           const value = fieldValue(parent, field)
           if (value === undefined || value === null) {
             return Effect.fail(new ReadError({ reason: "UnexpectedResponse", stream: def.name, endpoint: def.endpointId, detail: `a ${parentName} record has no "${field}"` }))
           }
           const key = String(value)
-          return childPages(def, { path: { [param]: key } }, { [param]: key })
+          return childPages(def, { path: { [param]: key } }, { [param]: key }, put)
         }
-        return batches(definition(parentName), { startDate: options.startDate }).pipe(
-          Stream.buffer({ capacity: 1 }),
-          Stream.mapEffect((event) => (event._tag === "Records" ? inWorkers(event.records, child, substreams) : Effect.succeed([]))),
-          Stream.flatMap((children) => {
-            const leading = Stream.fromIterable(children.flatMap((c) => c.batches))
-            const rests = children.flatMap((c) => (c.rest === undefined ? [] : [c.rest]))
-            return Stream.map(rests.length === 0 ? leading : Stream.concat(leading, Stream.concatAll(Chunk.fromIterable(rests))), emit)
-          })
-        )
+        const parents = Stream.filterMap(batches(definition(parentName), { startDate: options.startDate }), (event) =>
+          event._tag === "Records" ? Option.some(event.records) : Option.none())
+        return Stream.map(fanOut(parents, child, { workers: substreams, ahead: PARENTS_AHEAD, held: HELD_PAGES }), emit)
       }
 
       if (endpoint.windows !== undefined) {
@@ -365,26 +360,6 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
 
   static layer = Layer.effect(StreamReader, StreamReader.make)
 }
-
-/**
- * `f` over `items` by `workers` fibers, each taking the next item until none is left; results in item order.
- * `Effect.forEach` with a concurrency forks a fiber per item, which a fan-out of small requests feels.
- */
-const inWorkers = <A, B, E>(items: ReadonlyArray<A>, f: (a: A) => Effect.Effect<B, E>, workers: number): Effect.Effect<Array<B>, E> =>
-  Effect.suspend(() => {
-    const results = new Array<B>(items.length)
-    let next = 0
-    const worker: Effect.Effect<void, E> = Effect.suspend(() => {
-      if (next >= items.length) return Effect.void
-      const i = next++
-      return Effect.flatMap(f(items[i]!), (b) => {
-        results[i] = b
-        return worker
-      })
-    })
-    const count = Math.min(workers, items.length)
-    return Effect.as(Effect.all(Array.from({ length: count }, () => worker), { concurrency: "unbounded", discard: true }), results)
-  })
 
 /** Fill `{stream.field}` and `{today}` placeholders of a report body template. */
 const fillTemplate = (

@@ -1,0 +1,124 @@
+/**
+ * The ordered fan-out: item order whatever order the items finish in, no barrier at a page's end, its
+ * bounds (workers, items started ahead, outputs held), failures and early ends.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Deferred, Duration, Effect, Exit, Fiber, Stream } from "effect"
+import { fanOut } from "./fanOut.js"
+
+const collect = <A, E>(stream: Stream.Stream<A, E>) => Effect.map(Stream.runCollect(stream), Chunk.toArray)
+
+/** Let the fan-out's fibers run until they wait (they wait on each other, not on the clock). */
+const settle = Effect.sleep(Duration.millis(30))
+
+describe("fanOut", () => {
+  it.live("outputs come in item order across pages, whatever order the items finish in, `workers` at a time", () =>
+    Effect.gen(function*() {
+      let running = 0
+      let most = 0
+      const pages = Stream.make([1, 2, 3, 4, 5], [], [6, 7, 8], [9, 10, 11, 12, 13])
+      const outputs = yield* collect(fanOut(pages, (n: number, emit: (s: string) => Effect.Effect<void>) =>
+        Effect.gen(function*() {
+          running++
+          most = Math.max(most, running)
+          yield* Effect.sleep(Duration.millis((n * 7) % 5))
+          yield* emit(`${n}a`)
+          yield* Effect.sleep(Duration.millis((n * 3) % 4))
+          yield* emit(`${n}b`)
+          running--
+        }), { workers: 3, ahead: 10, held: 2 }))
+      expect(outputs).toEqual(Array.from({ length: 13 }, (_, i) => [`${i + 1}a`, `${i + 1}b`]).flat())
+      expect(most).toBe(3)
+    }))
+
+  it.live("a free worker goes on to the next page while the last item of a page is in flight", () =>
+    Effect.gen(function*() {
+      const nextPageStarted = yield* Deferred.make<void>()
+      const outputs = yield* collect(fanOut(Stream.make(["a", "b"], ["c", "d"]), (item: string, emit: (s: string) => Effect.Effect<void>) =>
+        Effect.gen(function*() {
+          // "b" finishes only once "c", of the next page, has started: a barrier at the page's end never lets it
+          if (item === "b") yield* Deferred.await(nextPageStarted)
+          if (item === "c") yield* Deferred.succeed(nextPageStarted, undefined)
+          yield* emit(item)
+        }), { workers: 2, ahead: 10, held: 2 })).pipe(Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => "stuck at the page's end" }))
+      expect(outputs).toEqual(["a", "b", "c", "d"])
+    }))
+
+  it.live("starts items at most `ahead` past the oldest one not passed on", () =>
+    Effect.gen(function*() {
+      const release = yield* Deferred.make<void>()
+      const started: Array<number> = []
+      const read = yield* Effect.fork(collect(fanOut(Stream.make(Array.from({ length: 20 }, (_, i) => i)), (n: number, emit: (n: number) => Effect.Effect<void>) =>
+        Effect.gen(function*() {
+          started.push(n)
+          if (n === 0) yield* Deferred.await(release)
+          yield* emit(n)
+        }), { workers: 4, ahead: 6, held: 2 })))
+      yield* settle
+      expect(started).toEqual([0, 1, 2, 3, 4, 5])
+      yield* Deferred.succeed(release, undefined)
+      expect(yield* Fiber.join(read)).toEqual(Array.from({ length: 20 }, (_, i) => i))
+    }))
+
+  it.live("an item waits to emit more than `held` outputs until they are passed on", () =>
+    Effect.gen(function*() {
+      const release = yield* Deferred.make<void>()
+      let emitted = 0
+      const read = yield* Effect.fork(collect(fanOut(Stream.make([0, 1]), (n: number, emit: (s: string) => Effect.Effect<void>) =>
+        n === 0
+          ? Effect.zipRight(Deferred.await(release), emit("0"))
+          : Effect.forEach(["1a", "1b", "1c", "1d", "1e"], (s) => Effect.zipRight(Effect.sync(() => emitted++), emit(s)), { discard: true }),
+        { workers: 2, ahead: 10, held: 2 })))
+      yield* settle
+      // item 1 holds two outputs behind item 0, which is still in flight
+      expect(emitted).toBe(2)
+      yield* Deferred.succeed(release, undefined)
+      expect(yield* Fiber.join(read)).toEqual(["0", "1a", "1b", "1c", "1d", "1e"])
+    }))
+
+  it.live("a failing item fails the stream and interrupts the items in flight", () =>
+    Effect.gen(function*() {
+      let interrupted = 0
+      const exit = yield* Effect.exit(collect(fanOut(Stream.make([1, 2, 3]), (n: number, emit: (n: number) => Effect.Effect<void>) =>
+        n === 2
+          ? Effect.zipRight(Effect.sleep(Duration.millis(5)), Effect.fail(`item ${n} failed`))
+          : Effect.zipRight(Effect.onInterrupt(Effect.never, () => Effect.sync(() => interrupted++)), emit(n)),
+        { workers: 3, ahead: 10, held: 2 })))
+      expect(exit).toEqual(Exit.fail("item 2 failed"))
+      expect(interrupted).toBe(2)
+    }))
+
+  it.live("a failing page fails the stream", () =>
+    Effect.gen(function*() {
+      const pages = Stream.concat(Stream.make([1, 2]), Stream.fail("page 2 failed"))
+      const exit = yield* Effect.exit(collect(fanOut(pages, (n: number, emit: (n: number) => Effect.Effect<void>) => emit(n), { workers: 2, ahead: 10, held: 2 })))
+      expect(exit).toEqual(Exit.fail("page 2 failed"))
+    }))
+
+  it.live("a consumer that stops early interrupts the workers and reads no further pages", () =>
+    Effect.gen(function*() {
+      let pagesRead = 0
+      let interrupted = 0
+      const pages = Stream.repeatEffect(Effect.sync(() => {
+        pagesRead++
+        return [pagesRead * 10, pagesRead * 10 + 1]
+      }))
+      const outputs = yield* collect(Stream.take(fanOut(pages, (n: number, emit: (n: number) => Effect.Effect<void>) =>
+        n >= 20
+          ? Effect.onInterrupt(Effect.never, () => Effect.sync(() => interrupted++))
+          : emit(n), { workers: 2, ahead: 10, held: 2 }), 2))
+      expect(outputs).toEqual([10, 11])
+      expect(interrupted).toBeGreaterThan(0)
+      const read = pagesRead
+      yield* settle
+      expect(pagesRead).toBe(read)
+      expect(pagesRead).toBeLessThanOrEqual(3)
+    }))
+
+  it.effect("no items (no pages, or empty ones) is an empty stream", () =>
+    Effect.gen(function*() {
+      const each = (n: number, emit: (n: number) => Effect.Effect<void>) => emit(n)
+      expect(yield* collect(fanOut(Stream.empty, each, { workers: 2, ahead: 10, held: 2 }))).toEqual([])
+      expect(yield* collect(fanOut(Stream.make([], []), each, { workers: 2, ahead: 10, held: 2 }))).toEqual([])
+    }))
+})
