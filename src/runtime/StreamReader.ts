@@ -224,7 +224,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         // each parent's child pages are read as one effect by `substreams` worker fibers, which go on to the next
         // page of parents while the last children of a page are in flight (the next page of parents is read
         // while this one's children are: `substreams` child requests and one parent request can be in flight);
-        // children come out in parent order, each as soon as those of the parents before it are
+        // children come out in parent order, passed on in runs once those of the parents before them are (`fanOut`)
         const child = (parent: ApiRecord, put: (records: ReadonlyArray<ApiRecord>) => Effect.Effect<void>) => {
           const value = fieldValue(parent, field)
           if (value === undefined || value === null) {

@@ -3,7 +3,7 @@
  * bounds (workers, items started ahead, outputs held), failures and early ends.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Deferred, Duration, Effect, Exit, Fiber, Stream } from "effect"
+import { Cause, Chunk, Deferred, Duration, Effect, Exit, Fiber, Stream } from "effect"
 import { fanOut } from "./fanOut.js"
 
 const collect = <A, E>(stream: Stream.Stream<A, E>) => Effect.map(Stream.runCollect(stream), Chunk.toArray)
@@ -11,12 +11,15 @@ const collect = <A, E>(stream: Stream.Stream<A, E>) => Effect.map(Stream.runColl
 /** Let the fan-out's fibers run until they wait (they wait on each other, not on the clock). */
 const settle = Effect.sleep(Duration.millis(30))
 
+/** Pages as a stream that gives one page per pull (`Stream.make` gives them all in one chunk). */
+const paged = <A>(...pages: ReadonlyArray<ReadonlyArray<A>>) => Stream.rechunk(Stream.make(...pages), 1)
+
 describe("fanOut", () => {
   it.live("outputs come in item order across pages, whatever order the items finish in, `workers` at a time", () =>
     Effect.gen(function*() {
       let running = 0
       let most = 0
-      const pages = Stream.make([1, 2, 3, 4, 5], [], [6, 7, 8], [9, 10, 11, 12, 13])
+      const pages = paged([1, 2, 3, 4, 5], [], [6, 7, 8], [9, 10, 11, 12, 13])
       const outputs = yield* collect(fanOut(pages, (n: number, emit: (s: string) => Effect.Effect<void>) =>
         Effect.gen(function*() {
           running++
@@ -34,7 +37,7 @@ describe("fanOut", () => {
   it.live("a free worker goes on to the next page while the last item of a page is in flight", () =>
     Effect.gen(function*() {
       const nextPageStarted = yield* Deferred.make<void>()
-      const outputs = yield* collect(fanOut(Stream.make(["a", "b"], ["c", "d"]), (item: string, emit: (s: string) => Effect.Effect<void>) =>
+      const outputs = yield* collect(fanOut(paged(["a", "b"], ["c", "d"]), (item: string, emit: (s: string) => Effect.Effect<void>) =>
         Effect.gen(function*() {
           // "b" finishes only once "c", of the next page, has started: a barrier at the page's end never lets it
           if (item === "b") yield* Deferred.await(nextPageStarted)
@@ -74,6 +77,32 @@ describe("fanOut", () => {
       expect(emitted).toBe(2)
       yield* Deferred.succeed(release, undefined)
       expect(yield* Fiber.join(read)).toEqual(["0", "1a", "1b", "1c", "1d", "1e"])
+    }))
+
+  it.live("no wake-up is lost, wherever the fibers are paused (small pages, every item emitting 0–3 outputs)", () =>
+    Effect.gen(function*() {
+      const items = Array.from({ length: 60 }, (_, i) => i)
+      const pages = Stream.rechunk(Stream.fromIterable(items.map((i) => [i])), 1)
+      const expected = items.flatMap((i) => Array.from({ length: i % 4 }, (_, k) => `${i}.${k}`))
+      // the run loop pauses a fiber every `ops` steps: between a check and its wait, among others (Effect's
+      // own streams need about 10 steps to get anywhere)
+      for (const ops of [10, 11, 12, 13, 16, 17, 23, 47, 2048]) {
+        const outputs = yield* collect(fanOut(pages, (i: number, emit: (s: string) => Effect.Effect<void>) =>
+          Effect.forEach(Array.from({ length: i % 4 }, (_, k) => `${i}.${k}`), emit, { discard: true }), { workers: 3, ahead: 5, held: 1 })).pipe(
+          Effect.withMaxOpsBeforeYield(ops),
+          Effect.timeoutFail({ duration: Duration.seconds(5), onTimeout: () => `stuck when pausing every ${ops} steps` })
+        )
+        expect(outputs).toEqual(expected)
+      }
+    }))
+
+  it.live("`emit` acts when its effect runs, not when it is called", () =>
+    Effect.gen(function*() {
+      const outputs = yield* collect(fanOut(paged([1, 2, 3], [4]), (n: number, emit: (n: number) => Effect.Effect<void>) =>
+        Effect.zipRight(Effect.yieldNow(), Effect.zipRight(emit(n), emit(-n))), { workers: 2, ahead: 4, held: 1 })).pipe(
+          Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => "stuck" })
+        )
+      expect(outputs).toEqual([1, -1, 2, -2, 3, -3, 4, -4])
     }))
 
   it.live("a failing item fails the stream and interrupts the items in flight", () =>
@@ -118,10 +147,21 @@ describe("fanOut", () => {
       expect(pagesRead).toBeLessThanOrEqual(3)
     }))
 
+  it.live("interrupting the consumer while it waits interrupts the fan-out cleanly", () =>
+    Effect.gen(function*() {
+      let ended = 0
+      const read = yield* Effect.fork(collect(fanOut(paged([1, 2], [3]), (_: number, __: (n: number) => Effect.Effect<void>) =>
+        Effect.ensuring(Effect.never, Effect.sync(() => ended++)), { workers: 2, ahead: 4, held: 1 })))
+      yield* settle
+      const exit = yield* Fiber.interrupt(read)
+      expect(Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)).toBe(true)
+      expect(ended).toBe(2)
+    }))
+
   it.effect("no items (no pages, or empty ones) is an empty stream", () =>
     Effect.gen(function*() {
       const each = (n: number, emit: (n: number) => Effect.Effect<void>) => emit(n)
       expect(yield* collect(fanOut(Stream.empty, each, { workers: 2, ahead: 10, held: 2 }))).toEqual([])
-      expect(yield* collect(fanOut(Stream.make([], []), each, { workers: 2, ahead: 10, held: 2 }))).toEqual([])
+      expect(yield* collect(fanOut(paged([], []), each, { workers: 2, ahead: 10, held: 2 }))).toEqual([])
     }))
 })

@@ -7,7 +7,7 @@
  * waits for the consumer, or near the end): each hand-over costs the stream's stages, so one per item would
  * be felt.
  *
- * Plain state and wake-up callbacks instead of a fiber, deferred or queue per item: a fan-out of small
+ * Plain state and wake-up signals instead of a fiber, deferred or queue per item: a fan-out of small
  * requests feels every per-item cost (a `Stream.flatMap` per item costs ~50 µs, a fiber per item more than
  * the request). Everything is bounded (see `FanOutOptions`).
  */
@@ -22,25 +22,47 @@ export interface FanOutOptions {
   readonly held: number
 }
 
+/**
+ * A wake-up call between fibers. `next()` is built when a fiber has found it must wait: the effect ends at
+ * the first `wake()` after that moment, even one that comes before the fiber has got as far as waiting (a fiber
+ * can be paused between its check and its wait, and another run meanwhile), so no wake-up is lost.
+ */
+class Signal {
+  private calls = 0
+  private waiters: Array<() => void> = []
+
+  wake(): void {
+    this.calls++
+    if (this.waiters.length === 0) return
+    const woken = this.waiters
+    this.waiters = []
+    for (const wake of woken) wake()
+  }
+
+  next(): Effect.Effect<void> {
+    const seen = this.calls
+    // no canceler is returned: an interrupted wait costs nothing, and no interruption region wraps each wait
+    return Effect.async<void>((resume) => {
+      if (this.calls !== seen) resume(Effect.void)
+      else this.waiters.push(() => resume(Effect.void))
+    })
+  }
+}
+
 /** One item's outputs not passed on yet, and whether it is done. */
 interface Slot<B> {
   outputs: Array<B>
   done: boolean
-  /** its worker, waiting until the consumer takes its outputs */
-  blocked: (() => void) | undefined
+  /** woken when the consumer takes the outputs (made when the item's worker first waits for that) */
+  taken: Signal | undefined
 }
-
-/** Wait until `register`'s callback is called (interruptible; no canceler, so no interruption region). */
-const waitFor = (register: (wake: () => void) => void): Effect.Effect<void> =>
-  Effect.async<void>((resume) => register(() => resume(Effect.void)))
 
 /**
  * `each` over every item of `pages` by `options.workers` fibers; what each item `emit`s, in item order (an
  * item's outputs in the order it emitted them, after those of every item before it), each run of outputs
- * ready as one chunk. The next page is read
- * once fewer items than the last page held are waiting to be taken, so at most two pages of items are held.
- * The first failure (of a page or of an item) fails the stream and interrupts the workers, as does the
- * consumer ending early.
+ * ready as one chunk. The next page is read once fewer items are waiting to be taken than the last read
+ * brought, so at most about two reads' worth of items are held. The first failure (of a page or of an item)
+ * fails the stream and interrupts the workers, as does the consumer ending early.
  */
 export const fanOut = <A, B, E, E2, R, R2>(
   pages: Stream.Stream<ReadonlyArray<A>, E, R>,
@@ -56,7 +78,7 @@ export const fanOut = <A, B, E, E2, R, R2>(
     /** items read and not taken yet: `waiting[taken..]` */
     let waiting: Array<A> = []
     let taken = 0
-    /** how many items the last page read held */
+    /** how many items the last read brought */
     let lastPage = 0
     let sourceDone = false
     /** items started (the next one's index); the oldest one not passed on */
@@ -68,33 +90,17 @@ export const fanOut = <A, B, E, E2, R, R2>(
     let finished = false
     let failed: Cause.Cause<E | E2> | undefined
 
-    let consumer: (() => void) | undefined
-    let feeder: (() => void) | undefined
-    let idle: Array<() => void> = []
-    const wakeConsumer = () => {
-      const wake = consumer
-      consumer = undefined
-      wake?.()
-    }
-    const wakeFeeder = () => {
-      const wake = feeder
-      feeder = undefined
-      wake?.()
-    }
-    const wakeWorkers = () => {
-      if (idle.length === 0) return
-      const woken = idle
-      idle = []
-      for (const wake of woken) wake()
-    }
+    const consumer = new Signal()
+    const feeder = new Signal()
+    const idle = new Signal()
 
     const readPages: Effect.Effect<void, E, R> = Effect.suspend(() => {
-      if (lastPage > 0 && waiting.length - taken >= lastPage) return Effect.zipRight(waitFor((wake) => (feeder = wake)), readPages)
+      if (lastPage > 0 && waiting.length - taken >= lastPage) return Effect.zipRight(feeder.next(), readPages)
       return Effect.matchEffect(pull, {
         onFailure: Option.match({
           onNone: () => {
             sourceDone = true
-            wakeWorkers()
+            idle.wake()
             return Effect.void
           },
           onSome: Effect.fail
@@ -110,7 +116,7 @@ export const fanOut = <A, B, E, E2, R, R2>(
             count += page.length
           }
           if (count > 0) lastPage = count
-          wakeWorkers()
+          idle.wake()
           return readPages
         }
       })
@@ -119,16 +125,18 @@ export const fanOut = <A, B, E, E2, R, R2>(
     const work: Effect.Effect<void, E2, R2> = Effect.suspend(() => {
       if (taken < waiting.length && started < head + ahead) {
         const item = waiting[taken++]!
-        if (waiting.length - taken < lastPage) wakeFeeder()
+        if (waiting.length - taken < lastPage) feeder.wake()
         const index = started++
-        const slot: Slot<B> = { outputs: [], done: false, blocked: undefined }
+        const slot: Slot<B> = { outputs: [], done: false, taken: undefined }
         slots.set(index, slot)
-        const emit = (output: B): Effect.Effect<void> => {
-          slot.outputs.push(output)
-          if (slot.outputs.length < held) return Effect.void
-          wakeConsumer()
-          return waitFor((wake) => (slot.blocked = wake))
-        }
+        const emit = (output: B): Effect.Effect<void> =>
+          Effect.suspend(() => {
+            slot.outputs.push(output)
+            if (slot.outputs.length < held) return Effect.void
+            const passedOn = (slot.taken ??= new Signal()).next()
+            consumer.wake()
+            return passedOn
+          })
         return Effect.flatMap(each(item, emit), () => {
           slot.done = true
           if (index === ready) {
@@ -136,14 +144,15 @@ export const fanOut = <A, B, E, E2, R, R2>(
             while (slots.get(ready)?.done === true) ready++
           }
           // the consumer takes a run of `workers` done items, or each item once no item is left to take
-          if (ready - head >= workers || (sourceDone && taken >= waiting.length)) wakeConsumer()
+          if (ready - head >= workers || (sourceDone && taken >= waiting.length)) consumer.wake()
           return work
         })
       }
       if (sourceDone && taken >= waiting.length) return Effect.void
       // items are waiting but `ahead` is reached: only the consumer passing outputs on lets workers go on
-      if (taken < waiting.length) wakeConsumer()
-      return Effect.zipRight(waitFor((wake) => idle.push(wake)), work)
+      const next = idle.next()
+      if (taken < waiting.length) consumer.wake()
+      return Effect.zipRight(next, work)
     })
 
     yield* Effect.forkScoped(
@@ -153,7 +162,7 @@ export const fanOut = <A, B, E, E2, R, R2>(
           Effect.sync(() => {
             if (Exit.isSuccess(exit)) finished = true
             else failed = exit.cause
-            wakeConsumer()
+            consumer.wake()
           })
       )
     )
@@ -167,19 +176,17 @@ export const fanOut = <A, B, E, E2, R, R2>(
         if (slot.outputs.length > 0) {
           for (const output of slot.outputs) out.push(output)
           slot.outputs = []
-          const blocked = slot.blocked
-          slot.blocked = undefined
-          blocked?.()
+          slot.taken?.wake()
         }
         if (!slot.done) break
         slots.delete(head)
         head++
         advanced = true
       }
-      if (advanced) wakeWorkers()
+      if (advanced) idle.wake()
       if (out.length > 0) return Effect.succeed(Chunk.unsafeFromArray(out))
       if (finished && slots.size === 0) return Effect.fail(Option.none())
-      return Effect.zipRight(waitFor((wake) => (consumer = wake)), take)
+      return Effect.zipRight(consumer.next(), take)
     })
 
     return Stream.repeatEffectChunkOption(take)
