@@ -96,6 +96,34 @@ describe("fanOut", () => {
       }
     }))
 
+  it.live("an item waiting for its outputs to be taken is served once the items before it are done", () =>
+    Effect.gen(function*() {
+      // the source ends only later: nothing but item 0's end can get item 1's outputs passed on before that
+      const pages = Stream.concat(Stream.make([0, 1]), Stream.drain(Stream.fromEffect(Effect.sleep(Duration.millis(500)))))
+      const outputs: Array<string> = []
+      const read = yield* Effect.fork(Stream.runForEach(fanOut(pages, (n: number, emit: (s: string) => Effect.Effect<void>) =>
+        n === 0
+          ? Effect.zipRight(Effect.sleep(Duration.millis(10)), emit("0"))
+          : Effect.zipRight(emit("1a"), emit("1b")), { workers: 2, ahead: 10, held: 1 }), (s) => Effect.sync(() => outputs.push(s))))
+      yield* Effect.sleep(Duration.millis(250))
+      expect(outputs).toEqual(["0", "1a", "1b"])
+      yield* Fiber.join(read)
+      expect(outputs).toEqual(["0", "1a", "1b"])
+    }))
+
+  it.live("outputs ready are passed on while the next page is being read", () =>
+    Effect.gen(function*() {
+      const nextPage = yield* Deferred.make<ReadonlyArray<number>>()
+      const pages = Stream.concat(Stream.make([1, 2]), Stream.fromEffect(Deferred.await(nextPage)))
+      const outputs: Array<number> = []
+      // the next page comes only once the first page's outputs have come out
+      yield* Stream.runForEach(fanOut(pages, (n: number, emit: (n: number) => Effect.Effect<void>) => emit(n), { workers: 3, ahead: 10, held: 2 }), (n) =>
+        Effect.zipRight(Effect.sync(() => outputs.push(n)), n === 2 ? Deferred.succeed(nextPage, [3]) : Effect.void)).pipe(
+          Effect.timeoutFail({ duration: Duration.seconds(2), onTimeout: () => "outputs held until the next page" })
+        )
+      expect(outputs).toEqual([1, 2, 3])
+    }))
+
   it.live("`emit` acts when its effect runs, not when it is called", () =>
     Effect.gen(function*() {
       const outputs = yield* collect(fanOut(paged([1, 2, 3], [4]), (n: number, emit: (n: number) => Effect.Effect<void>) =>

@@ -3,9 +3,9 @@
  * each item emits in item order. A worker takes the next item as soon as it is free, across pages (no
  * barrier at the end of a page: the last slow items of a page overlap the first of the next); outputs are
  * passed on once every item before them is done, so records flow on instead of waiting for their page.
- * They are passed on in runs (when `workers` items in a row are done, an item holds `held` outputs, a worker
- * waits for the consumer, or near the end): each hand-over costs the stream's stages, so one per item would
- * be felt.
+ * They are passed on in runs (when `workers` items in a row are done, when the first item not done holds
+ * `held` outputs, when a worker would wait — for `ahead`, or for the next page — with outputs ready, and near
+ * the end): each hand-over costs the stream's stages, so one per item would be felt.
  *
  * Plain state and wake-up signals instead of a fiber, deferred or queue per item: a fan-out of small
  * requests feels every per-item cost (a `Stream.flatMap` per item costs ~50 µs, a fiber per item more than
@@ -101,6 +101,7 @@ export const fanOut = <A, B, E, E2, R, R2>(
           onNone: () => {
             sourceDone = true
             idle.wake()
+            consumer.wake()
             return Effect.void
           },
           onSome: Effect.fail
@@ -143,15 +144,19 @@ export const fanOut = <A, B, E, E2, R, R2>(
             ready++
             while (slots.get(ready)?.done === true) ready++
           }
-          // the consumer takes a run of `workers` done items, or each item once no item is left to take
-          if (ready - head >= workers || (sourceDone && taken >= waiting.length)) consumer.wake()
+          // the consumer takes a run of `workers` done items, or each item once no item is left to take, or as
+          // soon as the first item not done waits for its outputs to be taken
+          if (ready - head >= workers || (sourceDone && taken >= waiting.length) || (slots.get(ready)?.outputs.length ?? 0) >= held) {
+            consumer.wake()
+          }
           return work
         })
       }
       if (sourceDone && taken >= waiting.length) return Effect.void
-      // items are waiting but `ahead` is reached: only the consumer passing outputs on lets workers go on
+      // items are waiting but `ahead` is reached (only the consumer passing outputs on lets workers go on), or
+      // the next page is being read: what is ready goes on meanwhile
       const next = idle.next()
-      if (taken < waiting.length) consumer.wake()
+      if (taken < waiting.length || ready > head) consumer.wake()
       return Effect.zipRight(next, work)
     })
 
