@@ -116,8 +116,10 @@ export const fanOut = <A, B, E, E2, R, R2>(
             for (const item of page) waiting.push(item)
             count += page.length
           }
-          if (count > 0) lastPage = count
-          idle.wake()
+          if (count > 0) {
+            lastPage = count
+            idle.wake()
+          }
           return readPages
         }
       })
