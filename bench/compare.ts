@@ -6,14 +6,20 @@
  *   npx tsx bench/compare.ts 300000 3 /work/main@baseline:members /work/main@connector:members /tmp/copy@connector:members
  *
  * Each <dir> must hold this bench/ (its measure.ts runs the scenario in a fresh process against <dir>/src).
+ *
+ * With `--warm` first, every variant is prepared in this one process and read twice untimed, then the timed
+ * reads alternate: the steady state, where a change's cost per request shows without a cold start's noise
+ * (CPU is this process's, the fixture server's excluded; peak RSS is not reported).
  */
 import { pathToFileURL } from "node:url"
 import { startFixtureServer } from "./fixtureServer.js"
 import type { Measurement, MeasureRequest } from "./measure.js"
-import { isScenarioName, type ScenarioName } from "./scenarios.js"
+import { isScenarioName, type Prepared, type ScenarioName } from "./scenarios.js"
 
-const [members = "100000", runsArg = "3", ...specs] = process.argv.slice(2)
-if (specs.length === 0) throw new Error("usage: compare.ts <members> <runs> <dir>@<scenario> ...")
+const args = process.argv.slice(2)
+const warm = args[0] === "--warm"
+const [members = "100000", runsArg = "3", ...specs] = warm ? args.slice(1) : args
+if (specs.length === 0) throw new Error("usage: compare.ts [--warm] <members> <runs> <dir>@<scenario> ...")
 const startDate = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)
 
 interface Variant {
@@ -26,13 +32,47 @@ interface Variant {
 }
 
 const variants: Array<Variant> = []
+const disposers: Array<() => Promise<void>> = []
 for (const spec of specs) {
   const at = spec.lastIndexOf("@")
   const dir = spec.slice(0, at)
   const scenario = spec.slice(at + 1)
   if (at < 0 || !isScenarioName(scenario)) throw new Error(`expected <dir>@<scenario>, got ${spec}`)
-  const { measureInChild } = (await import(pathToFileURL(`${dir}/bench/measure.ts`).href)) as typeof import("./measure.js")
-  variants.push({ spec, scenario, measure: measureInChild, ms: [], cpuMs: [], rssMiB: [] })
+  const measure = warm
+    ? await measureHere(dir, scenario)
+    : ((await import(pathToFileURL(`${dir}/bench/measure.ts`).href)) as typeof import("./measure.js")).measureInChild
+  variants.push({ spec, scenario, measure, ms: [], cpuMs: [], rssMiB: [] })
+}
+
+/** A variant read in this process (`--warm`): prepared on its first use and read twice untimed. */
+async function measureHere(dir: string, scenario: ScenarioName): Promise<(request: MeasureRequest) => Promise<Measurement>> {
+  const { scenarios } = (await import(pathToFileURL(`${dir}/bench/scenarios.ts`).href)) as typeof import("./scenarios.js")
+  let prepared: Prepared | undefined
+  return async ({ url, startDate }) => {
+    const setupStart = performance.now()
+    if (prepared === undefined) {
+      prepared = await scenarios[scenario]({ url, startDate })
+      disposers.push(prepared.dispose)
+      await prepared.run()
+      await prepared.run()
+    }
+    const startRssKb = Math.round(process.memoryUsage().rss / 1024)
+    const startUs = Number(process.hrtime.bigint() / 1000n)
+    const cpu = process.cpuUsage()
+    const start = performance.now()
+    const result = await prepared.run()
+    const ms = performance.now() - start
+    const used = process.cpuUsage(cpu)
+    return {
+      records: typeof result === "number" ? result : result.records,
+      ms,
+      setupMs: start - setupStart,
+      maxRssKb: process.resourceUsage().maxRSS,
+      startRssKb,
+      cpuMs: (used.user + used.system) / 1000,
+      monotonicUs: [startUs, Number(process.hrtime.bigint() / 1000n)]
+    }
+  }
 }
 
 const fixture = await startFixtureServer({ members: Number(members), payrolls: 1_000, paystubs: 20 })
@@ -46,6 +86,7 @@ try {
     }
   }
 } finally {
+  for (const dispose of disposers) await dispose()
   await fixture.stop()
 }
 
@@ -57,6 +98,6 @@ const width = Math.max(...variants.map((v) => v.spec.length))
 for (const v of variants) {
   console.log(
     `${v.spec.padEnd(width)}  median ${median(v.ms).toFixed(0).padStart(6)} ms  [${v.ms.map((x) => x.toFixed(0)).join(" ")}]` +
-      `  CPU ${median(v.cpuMs).toFixed(0).padStart(6)} ms  peak RSS ${median(v.rssMiB).toFixed(0)} MiB`
+      `  CPU ${median(v.cpuMs).toFixed(0).padStart(6)} ms` + (warm ? "" : `  peak RSS ${median(v.rssMiB).toFixed(0)} MiB`)
   )
 }
