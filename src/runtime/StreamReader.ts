@@ -179,15 +179,15 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       const reader = pageReader(def)
       if (reader.fetcher === undefined) return Stream.fromEffect(reader.once(input, added))
       const fetch = reader.fetcher(input, added)
-      // one set of followed cursors per read, grown in place (copying it per page would cost O(pages²))
-      return Stream.suspend(() => pagesFrom(fetch, new Set(), FIRST_PAGE))
+      // one set of followed cursors per read, grown in place (copying it per page would cost O(pages²));
+      // an empty page emits nothing
+      return Stream.suspend(() => {
+        const seen = new Set<string>()
+        return Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(FIRST_PAGE, (state) =>
+          pageStep(fetch, state, seen, (records, next) =>
+            Effect.succeed([records.length > 0 ? Chunk.of(records) : Chunk.empty(), Option.fromNullable(next)] as const)))
+      })
     }
-
-    /** The pages from `start` on, as a stream (an empty page emits nothing). */
-    const pagesFrom = (fetch: PageFetch, seen: Set<string>, start: PageState): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> =>
-      Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(start, (state) =>
-        pageStep(fetch, state, seen, (records, next) =>
-          Effect.succeed([records.length > 0 ? Chunk.of(records) : Chunk.empty(), Option.fromNullable(next)] as const)))
 
     /**
      * The pages of one child request (a parent's paystubs) as one effect, each non-empty page handed to
@@ -213,7 +213,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
 
     /** Every record of a stream, parents resolved, no checkpoints: what a child stream iterates over. */
     const recordsOf = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ApiRecord, ReadFailure> =>
-      Stream.mapConcat(batches(def, options), (e) => (e._tag === "Records" ? e.records : []))
+      Stream.mapConcat(batches(def, options), recordsIn)
 
     const batches = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ReadEvent, ReadFailure> => {
       const endpoint = def.endpoint
@@ -221,10 +221,8 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
 
       if (endpoint.parent !== undefined) {
         const { stream: parentName, field, param } = endpoint.parent
-        // each parent's child pages are read as one effect by `substreams` worker fibers, which go on to the next
-        // page of parents while the last children of a page are in flight (the next page of parents is read
-        // while this one's children are: `substreams` child requests and one parent request can be in flight);
-        // children come out in parent order, passed on in runs once those of the parents before them are (`fanOut`)
+        // each parent's child pages are read as one effect by `substreams` workers (`fanOut`: across pages of
+        // parents, the next page read meanwhile; children in parent order)
         const child = (parent: ApiRecord, put: (records: ReadonlyArray<ApiRecord>) => Effect.Effect<void>) => {
           const value = fieldValue(parent, field)
           if (value === undefined || value === null) {
@@ -233,8 +231,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           const key = String(value)
           return childPages(def, { path: { [param]: key } }, { [param]: key }, put)
         }
-        const parents = Stream.filterMap(batches(definition(parentName), { startDate: options.startDate }), (event) =>
-          event._tag === "Records" ? Option.some(event.records) : Option.none())
+        const parents = Stream.map(batches(definition(parentName), { startDate: options.startDate }), recordsIn)
         return Stream.map(fanOut(parents, child, { workers: substreams, ahead: PARENTS_AHEAD, held: HELD_PAGES }), emit)
       }
 
@@ -354,12 +351,15 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
     return StreamReader.of({
       streams: definitions,
       read,
-      records: (stream, options) => Stream.mapConcat(read(stream, options), (e) => (e._tag === "Records" ? e.records : []))
+      records: (stream, options) => Stream.mapConcat(read(stream, options), recordsIn)
     })
   })
 
   static layer = Layer.effect(StreamReader, StreamReader.make)
 }
+
+/** The records an event carries (none for a checkpoint). */
+const recordsIn = (event: ReadEvent): ReadonlyArray<ApiRecord> => (event._tag === "Records" ? event.records : [])
 
 /** Fill `{stream.field}` and `{today}` placeholders of a report body template. */
 const fillTemplate = (

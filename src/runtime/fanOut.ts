@@ -192,7 +192,8 @@ export const fanOut = <A, B, E, E2, R, R2>(
       }
       if (advanced) idle.wake()
       if (out.length > 0) return Effect.succeed(Chunk.unsafeFromArray(out))
-      if (finished && slots.size === 0) return Effect.fail(Option.none())
+      // finished: every item is done, so the loop above has passed every output on
+      if (finished) return Effect.fail(Option.none())
       return Effect.zipRight(consumer.next(), take)
     })
 
