@@ -13,7 +13,7 @@
  */
 import { pathToFileURL } from "node:url"
 import { startFixtureServer } from "./fixtureServer.js"
-import type { Measurement, MeasureRequest } from "./measure.js"
+import { type Measurement, type MeasureRequest, timedRead } from "./measure.js"
 import { isScenarioName, type Prepared, type ScenarioName } from "./scenarios.js"
 
 const args = process.argv.slice(2)
@@ -56,22 +56,7 @@ async function measureHere(dir: string, scenario: ScenarioName): Promise<(reques
       await prepared.run()
       await prepared.run()
     }
-    const startRssKb = Math.round(process.memoryUsage().rss / 1024)
-    const startUs = Number(process.hrtime.bigint() / 1000n)
-    const cpu = process.cpuUsage()
-    const start = performance.now()
-    const result = await prepared.run()
-    const ms = performance.now() - start
-    const used = process.cpuUsage(cpu)
-    return {
-      records: typeof result === "number" ? result : result.records,
-      ms,
-      setupMs: start - setupStart,
-      maxRssKb: process.resourceUsage().maxRSS,
-      startRssKb,
-      cpuMs: (used.user + used.system) / 1000,
-      monotonicUs: [startUs, Number(process.hrtime.bigint() / 1000n)]
-    }
+    return timedRead(prepared, setupStart)
   }
 }
 

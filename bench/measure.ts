@@ -6,7 +6,7 @@
 import { fork } from "node:child_process"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { loaderArgs, projectRoot } from "./fixtureServer.js"
-import { isScenarioName, type ScenarioContext, type ScenarioName, scenarios } from "./scenarios.js"
+import { isScenarioName, type Prepared, type ScenarioContext, type ScenarioName, scenarios } from "./scenarios.js"
 
 export interface MeasureRequest extends ScenarioContext {
   readonly scenario: ScenarioName
@@ -27,9 +27,8 @@ export interface Measurement {
   readonly monotonicUs: readonly [number, number]
 }
 
-const measure = async (request: MeasureRequest): Promise<Measurement> => {
-  const setupStart = performance.now()
-  const prepared = await scenarios[request.scenario](request)
+/** One timed read of a prepared scenario, in this process (`setupStart`: when its untimed setup began). */
+export const timedRead = async (prepared: Prepared, setupStart: number): Promise<Measurement> => {
   const startRssKb = Math.round(process.memoryUsage().rss / 1024)
   const startUs = Number(process.hrtime.bigint() / 1000n)
   const start = performance.now()
@@ -40,11 +39,18 @@ const measure = async (request: MeasureRequest): Promise<Measurement> => {
   const cpu = process.cpuUsage(cpuStart)
   const cpuMs = (cpu.user + cpu.system) / 1000
   const endUs = Number(process.hrtime.bigint() / 1000n)
-  await prepared.dispose()
   const records = typeof result === "number" ? result : result.records
   // a scenario reading in another process (the CLI) reports that process's peak
   const maxRssKb = typeof result === "number" ? process.resourceUsage().maxRSS : result.peakRssKb
   return { records, ms, setupMs, cpuMs, maxRssKb, startRssKb, monotonicUs: [startUs, endUs] }
+}
+
+const measure = async (request: MeasureRequest): Promise<Measurement> => {
+  const setupStart = performance.now()
+  const prepared = await scenarios[request.scenario](request)
+  const measurement = await timedRead(prepared, setupStart)
+  await prepared.dispose()
+  return measurement
 }
 
 /** Run one measurement in a child process; `execArgv` adds node flags (e.g. `--cpu-prof`). */
