@@ -3,7 +3,7 @@
  * with a one-line `InputError` that names the file and the JSON path of the first problems.
  */
 import { FileSystem } from "@effect/platform"
-import { Effect, Either, ParseResult, Schema } from "effect"
+import { Effect, Either, ParseResult, Schema, SchemaAST as AST } from "effect"
 import { InputError } from "./InputError.js"
 
 export interface InputSource {
@@ -72,9 +72,91 @@ const describe = (error: ParseResult.ParseError): { path: string; detail: string
   return { path: jsonPath(first.path), detail: `${text(first)}${more}${others}` }
 }
 
+/** Whether a schema is of a secret: its JSON Schema carries Airbyte's `airbyte_secret` (through refinements, `Redacted`, optional). */
+const isSecret = (ast: AST.AST): boolean => {
+  const annotation = AST.getJSONSchemaAnnotation(ast)
+  if (annotation._tag === "Some" && (annotation.value as { airbyte_secret?: unknown }).airbyte_secret === true) return true
+  switch (ast._tag) {
+    case "Refinement":
+      return isSecret(ast.from)
+    case "Transformation":
+      return isSecret(ast.from) || isSecret(ast.to)
+    case "Union":
+      return ast.types.some(isSecret)
+    default:
+      return false
+  }
+}
+
+/** The names of the properties that hold secrets, at any depth of a schema. */
+const secretKeys = (root: AST.AST): Set<string> => {
+  const keys = new Set<string>()
+  const seen = new Set<AST.AST>()
+  const visit = (ast: AST.AST): void => {
+    if (seen.has(ast)) return
+    seen.add(ast)
+    switch (ast._tag) {
+      case "TypeLiteral":
+        for (const property of ast.propertySignatures) {
+          if (isSecret(property.type)) keys.add(String(property.name))
+          visit(property.type)
+        }
+        return
+      case "Refinement":
+        return visit(ast.from)
+      case "Transformation":
+        visit(ast.from)
+        return visit(ast.to)
+      case "Union":
+        return ast.types.forEach(visit)
+      case "TupleType":
+        ast.elements.forEach((e) => visit(e.type))
+        return ast.rest.forEach((r) => visit(r.type))
+      default:
+        return
+    }
+  }
+  visit(root)
+  return keys
+}
+
+/** Every string and number held under a secret key of a JSON value, however deep and whatever its shape. */
+const secretValues = (value: unknown, keys: ReadonlySet<string>): Array<string | number> => {
+  const found: Array<string | number> = []
+  const leaves = (u: unknown): void => {
+    if (typeof u === "string" || (typeof u === "number" && Number.isFinite(u))) found.push(u)
+    else if (Array.isArray(u)) u.forEach(leaves)
+    else if (typeof u === "object" && u !== null) Object.values(u).forEach(leaves)
+  }
+  const walk = (u: unknown): void => {
+    if (Array.isArray(u)) u.forEach(walk)
+    else if (typeof u === "object" && u !== null) {
+      for (const [key, v] of Object.entries(u)) (keys.has(key) ? leaves(v) : walk(v))
+    }
+  }
+  if (keys.size > 0) walk(value)
+  return found
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/**
+ * A message with the secrets of the input replaced by `"***"`. Problem messages show the value found ("actual
+ * …"), and a value found at or above a secret (the whole config, an object given for a token) holds it.
+ */
+const withoutSecrets = (text: string, secrets: ReadonlyArray<string | number>): string =>
+  secrets.reduce<string>(
+    (out, secret) =>
+      typeof secret === "string"
+        ? out.split(JSON.stringify(secret)).join('"***"')
+        : out.replace(new RegExp(`(?<![\\w.])${escapeRegExp(String(secret))}(?![\\w.])`, "g"), "***"),
+    text
+  )
+
 /**
  * Decode a parsed JSON value. Unknown keys are errors by default (they are typos more often than not); inputs
- * that other tools write too (catalogs, state) ignore them.
+ * that other tools write too (catalogs, state) ignore them. The values of secrets (properties whose schema
+ * carries `airbyte_secret`) never appear in the error.
  */
 export const decodeJson = <A, I>(
   schema: Schema.Schema<A, I>,
@@ -82,9 +164,13 @@ export const decodeJson = <A, I>(
   options: { readonly onExcessProperty: "error" | "ignore" } = { onExcessProperty: "error" }
 ) => {
   const decode = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: options.onExcessProperty })
+  const secrets = secretKeys(schema.ast)
   return (value: unknown): Effect.Effect<A, InputError> =>
     Either.match(decode(value), {
-      onLeft: (error) => Effect.fail(new InputError({ reason: "Invalid", ...from, ...describe(error) })),
+      onLeft: (error) => {
+        const { path, detail } = describe(error)
+        return Effect.fail(new InputError({ reason: "Invalid", ...from, path, detail: withoutSecrets(detail, secretValues(value, secrets)) }))
+      },
       onRight: Effect.succeed
     })
 }
