@@ -17,9 +17,12 @@ export interface MockData {
   readonly webhooks: Webhooks
 }
 
+/** The most members a mock company can have. */
+export const MAX_MOCK_MEMBERS = 10_000_000
+
 export const makeMockData = (options: Parameters<typeof makeDataContext>[0]): MockData => {
-  if (!Number.isInteger(options.memberCount) || options.memberCount < 1 || options.memberCount > 10_000_000) {
-    throw new Error(`members must be an integer between 1 and 10,000,000, got ${options.memberCount}`)
+  if (!Number.isInteger(options.memberCount) || options.memberCount < 1 || options.memberCount > MAX_MOCK_MEMBERS) {
+    throw new Error(`members must be an integer between 1 and ${MAX_MOCK_MEMBERS.toLocaleString("en-US")}, got ${options.memberCount}`)
   }
   const ctx = makeDataContext(options)
   const company = makeCompany(ctx)

@@ -2,6 +2,7 @@
  * connect → healthcheck → disconnect with the built CLI against the stateful mock: the loopback OAuth flow
  * (the mock's authorize endpoint approves at once), tokens kept encrypted in the SQLite token store.
  */
+import { existsSync, writeFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { freePort } from "../../contract-tests/support/freePort.js"
 import { startMockServer, type MockServer } from "../../mocks/index.js"
@@ -48,6 +49,15 @@ describe("connect, healthcheck, disconnect", () => {
     expect(health.stdout).toMatch(/List Company Members\s+member\.basic:read\s+passed/)
     expect(health.stdout).toMatch(/Get Company Information\s+company\.basic:read\s+skipped/)
 
+    // a config naming the token store; the flags given beside it come first
+    writeFileSync(tmp.file("store-config.json"), JSON.stringify({ client_id: mock.clientId, client_secret: mock.clientSecret, token_store: "tokens.db", base_url: mock.url }))
+    const byConfig = await runCli(["healthcheck", "--config", tmp.file("store-config.json")], { env })
+    expect(byConfig.code, byConfig.stderr).toBe(0)
+    expect(byConfig.stdout).toMatch(/List Company Members\s+member\.basic:read\s+passed/)
+    const otherConnection = await runCli(["healthcheck", "--config", tmp.file("store-config.json"), "--connection", "other"], { env })
+    expect(otherConnection.code).toBe(1)
+    expect(otherConnection.stderr.trim()).toBe('justworks-connector: connection "other" has no tokens: connect it first (justworks-connector connect)')
+
     const bye = await runCli(["disconnect", ...store], { env })
     expect(bye.code, bye.stderr).toBe(0)
     expect(bye.stdout).toMatch(/^Disconnected "default": tokens revoked/)
@@ -59,6 +69,30 @@ describe("connect, healthcheck, disconnect", () => {
       expect(hasStackTrace(output)).toBe(false)
     }
   }, 60_000)
+
+  it("flag values that cannot be used: one line naming the flag", async () => {
+    const env = { JUSTWORKS_TOKEN_KEY: "a".repeat(64), JUSTWORKS_CLIENT_SECRET: "s" }
+    const noScheme = await runCli(["healthcheck", "--client-id", "x", "--token-store", tmp.file("flags.db"), "--base-url", "127.0.0.1:8080"], { env })
+    expect(noScheme.code).toBe(1)
+    expect(noScheme.stderr.trim()).toBe(
+      'justworks-connector: --base-url must be an http(s) URL such as https://public-api.justworks.com, got "127.0.0.1:8080"'
+    )
+    writeFileSync(tmp.file("token-config.json"), JSON.stringify({ client_id: "x", client_secret: "s", access_token: "at_secret_value" }))
+    const mixed = await runCli(["healthcheck", "--config", tmp.file("token-config.json"), "--connection", "other"], { env })
+    expect(mixed.code).toBe(1)
+    expect(mixed.stderr.trim()).toBe(
+      `justworks-connector: ${tmp.file("token-config.json")} holds its own tokens: --connection applies to a connection of the token store; pass either`
+    )
+    const noMembers = await runCli(["sync", "--mock", "--mock-members", "0", "--database", tmp.file("none.db")], { env })
+    expect(noMembers.code).toBe(1)
+    expect(noMembers.stderr.trim()).toBe("justworks-connector: --mock-members must be between 1 and 10,000,000, got 0")
+    expect(existsSync(tmp.file("none.db"))).toBe(false)
+    for (const output of [noScheme.stderr, mixed.stderr, noMembers.stderr]) {
+      expect(output).not.toContain("unexpected failure")
+      expect(output).not.toContain("at_secret_value")
+      expect(hasStackTrace(output)).toBe(false)
+    }
+  })
 
   it("without a token key: one line saying how to set it", async () => {
     const result = await runCli(["disconnect", "--client-id", "x", "--token-store", tmp.file("other.db")], {

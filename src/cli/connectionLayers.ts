@@ -9,8 +9,10 @@ import { defaultManifestFile, Justworks } from "../Justworks.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
 import { configSelection, connectionOptions, expandHome, tokenStoreKey, tokenStorePath } from "../config/connectionOptions.js"
+import { isHttpUrl } from "../config/ConnectorConfig.js"
 import { loadConfig } from "../config/loadConfig.js"
 import { readManifestEssentials } from "../config/ManifestEssentials.js"
+import { MAX_MOCK_MEMBERS } from "../../mocks/mockData.js"
 import { mockServer } from "../../mocks/mockServer.js"
 import { ConnectionInfo } from "./ConnectionInfo.js"
 import { demoCompany } from "./demoCompany.js"
@@ -46,6 +48,11 @@ export const configConnection = (file: string) =>
  */
 export const storeConnection = (flags: StoreFlags, selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> }) =>
   Layer.unwrapEffect(Effect.gen(function*() {
+    for (const [flag, value] of [["--base-url", flags.baseUrl], ["--authorize-url", flags.authorizeUrl]] as const) {
+      if (Option.isSome(value) && !isHttpUrl(value.value)) {
+        return yield* new UsageError({ reason: "InvalidOption", message: `${flag} must be an http(s) URL such as https://public-api.justworks.com, got ${JSON.stringify(value.value)}` })
+      }
+    }
     const file = Option.getOrUndefined(flags.config)
     const config = file === undefined ? undefined : yield* loadConfig(file)
     const chosen = selection.presets.length > 0 || selection.actions.length > 0
@@ -89,9 +96,44 @@ export const storeConnection = (flags: StoreFlags, selection: { readonly presets
     return Layer.merge(layer, Layer.succeed(ConnectionInfo, info))
   }))
 
+/** The token store flags given on the command line (besides `--config`). */
+const storeFlagsGiven = (flags: StoreFlags): Array<string> =>
+  ([
+    ["--client-id", flags.clientId],
+    ["--client-secret-env", flags.clientSecretEnv],
+    ["--token-store", flags.tokenStore],
+    ["--connection", flags.connection],
+    ["--base-url", flags.baseUrl],
+    ["--authorize-url", flags.authorizeUrl]
+  ] as const).filter(([, value]) => Option.isSome(value)).map(([name]) => name)
+
+/**
+ * The connection `healthcheck` checks: a config file's (its tokens, or the token store it names), unless token
+ * store flags are given too, which then come first (as for connect and disconnect). A config that holds its
+ * own tokens does not combine with them.
+ */
+export const healthcheckConnection = (flags: StoreFlags) =>
+  Layer.unwrapEffect(Effect.gen(function*() {
+    const file = Option.getOrUndefined(flags.config)
+    const given = storeFlagsGiven(flags)
+    if (file === undefined) return storeConnection(flags, { presets: [], actions: [] })
+    if (given.length === 0) return configConnection(file)
+    const config = yield* loadConfig(file)
+    if (config.access_token !== undefined) {
+      return yield* new UsageError({
+        reason: "InvalidOption",
+        message: `${file} holds its own tokens: ${given.join(", ")} ${given.length === 1 ? "applies" : "apply"} to a connection of the token store; pass either`
+      })
+    }
+    return storeConnection(flags, { presets: [], actions: [] })
+  }))
+
 /** The stateful mock API, started in this process, and a connection to it holding every scope. */
 export const mockConnection = (members: number) =>
   Layer.unwrapScoped(Effect.gen(function*() {
+    if (!Number.isInteger(members) || members < 1 || members > MAX_MOCK_MEMBERS) {
+      return yield* new UsageError({ reason: "InvalidOption", message: `--mock-members must be between 1 and ${MAX_MOCK_MEMBERS.toLocaleString("en-US")}, got ${members}` })
+    }
     const mock = yield* mockServer(demoCompany(members))
     const tokens = mock.issueTokens(mock.scopes)
     const info = ConnectionInfo.of({

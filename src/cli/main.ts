@@ -63,6 +63,7 @@ const connections = () => import("./connectionLayers.js")
 const configConnection = (file: string) => lazyLayer(connections, (m) => m.configConnection(file))
 const storeConnection = (flags: StoreFlags, selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> }) =>
   lazyLayer(connections, (m) => m.storeConnection(flags, selection))
+const healthcheckConnection = (flags: StoreFlags) => lazyLayer(connections, (m) => m.healthcheckConnection(flags))
 const manifestOnly = lazyLayer(connections, (m) => m.manifestLayer)
 
 const syncLayers = (args: {
@@ -107,9 +108,7 @@ const commands = [
   human(catalogEntryCommand.pipe(Command.provide(manifestOnly))),
   human(connectCommand.pipe(Command.provide((args) => storeConnection(args, { presets: args.presets, actions: args.actions })))),
   human(disconnectCommand.pipe(Command.provide((args) => storeConnection(args, none)))),
-  human(healthcheckCommand.pipe(
-    Command.provide((args) => (Option.isSome(args.config) ? configConnection(args.config.value) : storeConnection(args, none)))
-  )),
+  human(healthcheckCommand.pipe(Command.provide((args) => healthcheckConnection(args)))),
   human(syncCommand.pipe(Command.provide(syncLayers)))
 ] as const
 

@@ -21,8 +21,11 @@ const NonEmpty = Schema.String.pipe(
   Schema.filter((s) => s.length > 0, { message: () => "must not be empty", jsonSchema: { minLength: 1 } })
 )
 
+/** An absolute http(s) URL with a host. */
+export const isHttpUrl = (s: string): boolean => /^https?:\/\/[^\s/]+/.test(s) && URL.canParse(s)
+
 const Url = Schema.String.pipe(
-  Schema.filter((s) => /^https?:\/\/[^\s/]+/.test(s), {
+  Schema.filter(isHttpUrl, {
     message: () => "must be an http(s) URL",
     jsonSchema: { format: "uri", pattern: "^https?://" }
   })
