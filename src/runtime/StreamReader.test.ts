@@ -111,26 +111,33 @@ describe("StreamReader", () => {
       expect(windows).toEqual(["2025-01-01..2025-03-31", "2025-04-01..2025-06-29", "2025-06-30..2025-07-15"])
     }))
 
-  it.effect("incremental: filters from the saved cursor and checkpoints after each page", () =>
+  it.effect("incremental: filters from the saved cursor, checkpoints it after each page, and the greatest cursor read at the end", () =>
     Effect.gen(function*() {
       const { streams, calls } = yield* reader(memberPages)
       const events = yield* collect(streams.read("members", { startDate: "2025-01-01", state: { cursor: "2024-12-31T00:00:00Z" } }))
       expect((yield* Ref.get(calls))[0]!.input.query).toMatchObject({ updated_at_gte: "2024-12-31T00:00:00Z" })
       const checkpoints = events.filter((e) => e._tag === "Checkpoint").map((e) => e._tag === "Checkpoint" && e.state.cursor)
-      expect(checkpoints).toEqual(["2025-01-02T00:00:00Z", "2025-01-04T00:00:00Z", "2025-01-06T00:00:00Z", "2025-01-06T00:00:00Z"])
+      expect(checkpoints).toEqual(["2024-12-31T00:00:00Z", "2024-12-31T00:00:00Z", "2024-12-31T00:00:00Z", "2025-01-06T00:00:00Z"])
       expect(events.map((e) => e._tag)).toEqual(["Records", "Checkpoint", "Records", "Checkpoint", "Records", "Checkpoint", "Checkpoint"])
     }))
 
-  it.effect("incremental: when records arrive out of cursor order, mid-stream checkpoints stay at the start", () =>
+  it.effect("incremental: a read resumed from any checkpoint misses no record, even when a later page holds older ones", () =>
     Effect.gen(function*() {
+      // the first page looks ordered; the second holds records older than the first page's
       const pages = [
-        { items: [{ id: "a", updated_at: "2025-03-01T00:00:00Z" }], next_cursor: "p1" },
-        { items: [{ id: "b", updated_at: "2025-02-01T00:00:00Z" }], next_cursor: null }
+        { items: [{ id: "a", updated_at: "2025-02-01T00:00:00Z" }, { id: "b", updated_at: "2025-03-01T00:00:00Z" }], next_cursor: "p1" },
+        { items: [{ id: "c", updated_at: "2025-01-15T00:00:00Z" }], next_cursor: null }
       ]
       const { streams } = yield* reader((_, input) => pages[input.query?.["cursor"] === "p1" ? 1 : 0])
       const events = yield* collect(streams.read("members", { startDate: "2025-01-01", state: { cursor: "2025-01-01T00:00:00Z" } }))
+      // after each checkpoint, every record still to come is at or after its cursor
+      events.forEach((event, at) => {
+        if (event._tag !== "Checkpoint") return
+        const later = events.slice(at + 1).flatMap((e) => (e._tag === "Records" ? e.records : []))
+        for (const record of later) expect(String(record["updated_at"]) >= event.state.cursor!).toBe(true)
+      })
       const checkpoints = events.filter((e) => e._tag === "Checkpoint").map((e) => e._tag === "Checkpoint" && e.state.cursor)
-      expect(checkpoints).toEqual(["2025-03-01T00:00:00Z", "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z"])
+      expect(checkpoints).toEqual(["2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z"])
     }))
 
   it.effect("a report is created per combination, polled with backoff until ready, then its items are read", () =>

@@ -262,9 +262,11 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
     }
 
     /**
-     * Read records at or after the saved cursor; checkpoint after each page. Mid-stream checkpoints advance
-     * only while the API returns records in cursor order (checked as they arrive); otherwise the stream
-     * checkpoints its starting cursor until it completes, so a resumed read never misses a record.
+     * Read records at or after the saved cursor, and checkpoint after each page. The API does not promise to
+     * return records in cursor order, so a later page may hold records older than those before it: until the
+     * stream completes, a checkpoint keeps the cursor it started from (a read resumed from it reads every
+     * record again, and misses none); the last checkpoint, once every page is read, carries the greatest
+     * cursor read.
      */
     const incremental = (
       def: StreamDefinition,
@@ -272,9 +274,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       config: { readonly cursor_field: string; readonly request_param: string }
     ): Stream.Stream<ReadEvent, ReadFailure> => {
       const start = options.state?.cursor
-      let ordered = true
       let max: string | undefined = start
-      let last: string | undefined
       const input: CallInput = start === undefined ? {} : { query: { [config.request_param]: start } }
       const checkpoint = (cursor: string | undefined): ReadEvent => ({ _tag: "Checkpoint", stream: def.name, state: { cursor } })
       return Stream.suspend(() =>
@@ -282,12 +282,9 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           Stream.mapConcat((records): Array<ReadEvent> => {
             for (const record of records) {
               const value = fieldValue(record, config.cursor_field)
-              if (typeof value !== "string") continue
-              if (last !== undefined && value < last) ordered = false
-              last = value
-              if (max === undefined || value > max) max = value
+              if (typeof value === "string" && (max === undefined || value > max)) max = value
             }
-            return [{ _tag: "Records", stream: def.name, records }, checkpoint(ordered ? max : start)]
+            return [{ _tag: "Records", stream: def.name, records }, checkpoint(start)]
           }),
           Stream.concat(Stream.sync(() => checkpoint(max)))
         )

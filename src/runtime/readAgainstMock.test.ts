@@ -118,7 +118,9 @@ describe("runtime against the stateful mock", () => {
         const secondRecords = recordsIn(second)
         const secondIds = secondRecords.map((r) => r["id"] as string)
         expect(new Set(secondIds).size).toBe(secondIds.length)
-        expect(secondRecords.every((r) => (r["updated_at"] as string) >= state.cursor!)).toBe(true)
+        // until a read completes its checkpoints keep the cursor it started from (here none): the mock does not
+        // promise cursor order any more than the API does
+        expect(state.cursor).toBeUndefined()
         expect(new Set([...firstIds, ...secondIds])).toEqual(new Set(full.map((r) => r["id"] as string)))
         expect(secondRecords.find((r) => r["id"] === mock.store.memberId(0))?.["updated_at"]).toBe(touched)
         expect(firstIds.length).toBeLessThan(full.length)
