@@ -12,7 +12,9 @@ import {
   ensureBuilt,
   hasStackTrace,
   runCli,
+  spawnCli,
   tempDir,
+  waitForOutput,
   writeJson
 } from "./testing/cliHarness.js"
 
@@ -129,6 +131,20 @@ describe("Airbyte protocol commands", () => {
     for (const hidden of ["date_of_birth", "current_pay", "pay_history", "sex_assigned_at_birth", "addresses"]) {
       expect(fields).not.toContain(hidden)
     }
+  })
+
+  it("read: a reader that goes away (`read | head -1`) stops the read quietly, as Ctrl-C does", async () => {
+    const catalog = writeJson(tmp.file("catalog-pipe.json"), catalogFor([["members", "full_refresh"], ["payrolls", "full_refresh"]]))
+    const child = spawnCli(["read", "--config", configFile, "--catalog", catalog], { cwd: tmp.dir })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)))
+    // the first line (a LOG) comes before any request: the records after it meet a closed pipe
+    await waitForOutput(child.stdout, /\n/)
+    child.stdout.destroy()
+    expect(await exited).toBe(130)
+    expect(hasStackTrace(stderr), stderr).toBe(false)
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|unexpected failure/)
   })
 
   it("read: records, per-stream STATE and stream statuses; resuming from the emitted state misses nothing", async () => {

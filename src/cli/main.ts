@@ -27,7 +27,7 @@ import type { StoreFlags } from "./ConnectionFlags.js"
 import { describeError } from "./describeError.js"
 import { lazyLayer } from "./lazy.js"
 import { stderrLogger } from "./stderrLogger.js"
-import { isTty } from "./terminal.js"
+import { isTty, stopWhenOutputCloses } from "./terminal.js"
 import { UsageError } from "./UsageError.js"
 
 /** A failure already shown to the user: exit non-zero without saying more. */
@@ -129,6 +129,8 @@ const cli = Command.run(root, { name: "justworks-connector", version: packageJso
 /** 0 on success, 130 when interrupted (Ctrl-C), 1 on any failure. */
 const teardown = <E, A>(exit: Exit.Exit<E, A>, onExit: (code: number) => void) =>
   onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
+
+stopWhenOutputCloses()
 
 cli(process.argv).pipe(
   // a defect is a bug of the connector: one line, no stack trace

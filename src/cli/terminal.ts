@@ -21,9 +21,38 @@ export const colors = (stream: NodeJS.WriteStream): Colors =>
     ? { green: sgr("32"), red: sgr("31"), yellow: sgr("33"), dim: sgr("2"), bold: sgr("1") }
     : { green: plain, red: plain, yellow: plain, dim: plain, bold: plain }
 
-/** Write text to a stream, waiting for it to drain when its buffer is full. */
+/**
+ * Write text to a stream, waiting for it to drain when its buffer is full. A stream that has failed or closed
+ * (its reader gone) takes nothing more, and waits for nothing.
+ */
 export const writeTo = (stream: NodeJS.WritableStream, text: string): Effect.Effect<void> =>
   Effect.async<void>((resume) => {
-    if (stream.write(text)) resume(Effect.void)
-    else stream.once("drain", () => resume(Effect.void))
+    const writable = stream as NodeJS.WritableStream & { readonly destroyed?: boolean; readonly errored?: unknown }
+    if (writable.destroyed === true || (writable.errored ?? null) !== null) return resume(Effect.void)
+    if (stream.write(text)) return resume(Effect.void)
+    const done = () => {
+      stream.off("drain", done)
+      stream.off("close", done)
+      stream.off("error", done)
+      resume(Effect.void)
+    }
+    stream.on("drain", done)
+    stream.on("close", done)
+    stream.on("error", done)
   })
+
+/**
+ * When the reader of the output goes away (`read | head -1`, a closed terminal), stop as Ctrl-C does: the run
+ * is interrupted, its finalizers run (a sync keeps what it wrote) and the exit is 130. Without a listener the
+ * pipe's error would end the process with a stack trace. Writes after that fail quietly.
+ */
+export const stopWhenOutputCloses = (streams: ReadonlyArray<NodeJS.WriteStream> = [process.stdout, process.stderr]): void => {
+  let stopping = false
+  for (const stream of streams) {
+    stream.on("error", () => {
+      if (stopping) return
+      stopping = true
+      process.kill(process.pid, "SIGINT")
+    })
+  }
+}

@@ -114,6 +114,21 @@ describe("sync", () => {
     expect(hasStackTrace(interrupted + resumed.stderr + again.stderr)).toBe(false)
   }, 60_000)
 
+  it("--mock with its output closed early (`sync --mock 2>&1 | head -2`): stops as Ctrl-C does; the next run completes", async () => {
+    const database = tmp.file("closed.db")
+    const args = ["sync", "--mock", "--mock-members", "10", "--database", database]
+    const child = spawnCli(args, { cwd: tmp.dir })
+    const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)))
+    await new Promise<void>((resolve) => child.stderr.once("data", () => resolve()))
+    child.stderr.destroy()
+    child.stdout.destroy()
+    expect(await exited).toBe(130)
+    const resumed = await runCli(args)
+    expect(resumed.code, resumed.stderr).toBe(0)
+    expect(resumed.stderr).toMatch(/Synced [\d,]+ records of 19 streams/)
+    expect(hasStackTrace(resumed.stderr)).toBe(false)
+  }, 60_000)
+
   describe("with a config, against a mock of this process", () => {
     let mock: MockServer
     beforeAll(async () => {
