@@ -31,6 +31,11 @@ export interface ApiSettings {
 export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiClient, {
   /** call an endpoint of the manifest; resolves to the parsed JSON body (undefined when empty) */
   readonly call: (endpointId: string, input?: CallInput) => Effect.Effect<unknown, ApiError | TokenError>
+  /**
+   * the same, and how many times the request was sent under the retry schedule (more than 1: an earlier
+   * attempt may have been applied, e.g. one whose connection broke after the API acted)
+   */
+  readonly callCounted: (endpointId: string, input?: CallInput) => Effect.Effect<{ readonly body: unknown; readonly attempts: number }, ApiError | TokenError>
 }>() {
   static make = (settings: ApiSettings = {}) =>
     Effect.gen(function*() {
@@ -63,7 +68,8 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
         return target
       }
 
-      const call = (endpointId: string, input: CallInput = {}) => {
+      /** `counter.attempts` counts the sends under the retry schedule (the first included) */
+      const send = (endpointId: string, input: CallInput, counter?: { attempts: number }): Effect.Effect<unknown, ApiError | TokenError> => {
         const target = targetOf(endpointId)
         if (target === undefined) return Effect.dieMessage(`unknown endpoint "${endpointId}"`)
         const { endpoint, method, fail } = target
@@ -80,7 +86,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
         }
         const body = input.body === undefined ? undefined : JSON.stringify(input.body)
 
-        const send = (token: Redacted.Redacted<string>) =>
+        const sendWith = (token: Redacted.Redacted<string>) =>
           transport.send({
             method,
             url,
@@ -96,7 +102,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
         const replay = (refused: Redacted.Redacted<string>) =>
           tokens.invalidate(refused).pipe(
             Effect.zipRight(tokens.token),
-            Effect.flatMap((token) => Effect.matchEffect(send(token), { onFailure: transportError, onSuccess: classified })),
+            Effect.flatMap((token) => Effect.matchEffect(sendWith(token), { onFailure: transportError, onSuccess: classified })),
             Effect.mapError((e) =>
               e.reason === "Authentication"
                 ? fail("Authentication", "the API refused a freshly refreshed access token", { status: 401 })
@@ -104,7 +110,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
             )
           )
         const withReplay = Effect.flatMap(tokens.token, (token) =>
-          Effect.matchEffect(send(token), {
+          Effect.matchEffect(sendWith(token), {
             onFailure: transportError,
             onSuccess: (response) => (response.status === 401 ? replay(token) : classified(response))
           }))
@@ -115,13 +121,23 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
             const again = (error: ApiError | TokenError): Effect.Effect<unknown, ApiError | TokenError> =>
               Effect.matchEffect(driver.next(error), {
                 onFailure: () => Effect.fail(error),
-                onSuccess: () => Effect.catchAll(withReplay, again)
+                onSuccess: () => {
+                  if (counter !== undefined) counter.attempts++
+                  return Effect.catchAll(withReplay, again)
+                }
               })
             return again(first)
           }))
       }
 
-      return ApiClient.of({ call })
+      const call = (endpointId: string, input: CallInput = {}) => send(endpointId, input)
+      const callCounted = (endpointId: string, input: CallInput = {}) =>
+        Effect.suspend(() => {
+          const counter = { attempts: 1 }
+          return Effect.map(send(endpointId, input, counter), (body) => ({ body, attempts: counter.attempts }))
+        })
+
+      return ApiClient.of({ call, callCounted })
     })
 
   static layer = (settings: ApiSettings = {}) => Layer.effect(ApiClient, ApiClient.make(settings))

@@ -17,10 +17,9 @@ type Handler = (endpointId: string, input: CallInput) => unknown
 const reader = (handler: Handler) =>
   Effect.gen(function*() {
     const calls = yield* Ref.make<Array<{ endpointId: string; input: CallInput }>>([])
-    const api = ApiClient.of({
-      call: (endpointId, input = {}) =>
-        Effect.flatMap(Ref.update(calls, (c) => [...c, { endpointId, input }]), () => Effect.sync(() => handler(endpointId, input)))
-    })
+    const call = (endpointId: string, input: CallInput = {}) =>
+      Effect.flatMap(Ref.update(calls, (c) => [...c, { endpointId, input }]), () => Effect.sync(() => handler(endpointId, input)))
+    const api = ApiClient.of({ call, callCounted: (endpointId, input) => Effect.map(call(endpointId, input), (body) => ({ body, attempts: 1 })) })
     const streams = yield* StreamReader.make.pipe(
       Effect.provide(Layer.mergeAll(ConnectorManifest.layerLoaded(loaded), Layer.succeed(ApiClient, api), RecordValidation.layerNone))
     )

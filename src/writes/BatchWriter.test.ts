@@ -132,6 +132,27 @@ describe("batch writes", () => {
     ).pipe(Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))))
   }, 60_000)
 
+  it.live("a cancel whose every send broke after the API acted: resumed, the rows say the lost sends may have applied them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "justworks-journal-"))
+    return withWriter({ maxAttempts: 2 }, (mock, writer) =>
+      Effect.gen(function*() {
+        const journal = yield* WriteJournal
+        const ids = (yield* writeAll(writer, "create_deductions", deductionRows(mock, 3))).map((r) => r.id!)
+        const rows = ids.map((id) => ({ deduction_id: id }))
+        mock.clearLog()
+        mock.setFaults([{ kind: "apply_then_reset", at: [1, 2], path: "/v1/deductions/cancel" }])
+        const first = yield* writeAll(writer, "cancel_deductions", rows, { journal })
+        expect(statuses(first)).toEqual({ unknown: 3 })
+        expect(mock.store.writtenDeductions().every((d) => d.canceled)).toBe(true)
+        const resumed = yield* writeAll(writer, "cancel_deductions", rows, { journal, resume: true })
+        expect(resumed.map((r) => [r.status, r.error])).toEqual(ids.map(() => [
+          "unchanged",
+          "Deduction is already canceled. This row had been sent before without an answer: that send may be what applied it."
+        ]))
+      }).pipe(Effect.provide(SqliteWriteJournal.layer(join(dir, "state.db"))))
+    ).pipe(Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))))
+  }, 60_000)
+
   it.live("invalid rows are reported with their lines and every problem; nothing is sent unless partial", () =>
     withWriter({}, (mock, writer) =>
       Effect.gen(function*() {
@@ -189,11 +210,18 @@ describe("batch writes", () => {
         mock.clearLog()
         mock.setFaults([{ kind: "apply_then_reset", at: [1], path: "/v1/deductions/cancel" }])
         const canceled = yield* writeAll(writer, "cancel_deductions", ids.map((id) => ({ deduction_id: id })))
-        // batch 1 was applied, its answer lost, and sent again: "already canceled" is what the row asked for
+        // batch 1 was applied, its answer lost, and sent again: "already canceled" is what the row asked for, and
+        // its message says that the lost send may be what did it (row 8 was canceled before this run: it may not)
         expect(statuses(canceled)).toEqual({ unchanged: 100, applied: 50 })
-        expect(canceled[7]).toMatchObject({ status: "unchanged", id: ids[7], error: "Deduction is already canceled." })
+        const sentTwice = "Deduction is already canceled. This row had been sent before without an answer: that send may be what applied it."
+        expect(canceled[7]).toMatchObject({ status: "unchanged", id: ids[7], error: sentTwice })
+        expect(canceled[99]).toMatchObject({ status: "unchanged", id: ids[99], error: sentTwice })
         expect(mock.store.writtenDeductions().every((d) => d.canceled)).toBe(true)
         expect(posts(mock, "/v1/deductions/cancel")).toHaveLength(3)
+        // a row canceled before, in a batch sent once: just the API's message
+        yield* writeAll(writer, "cancel_deductions", [{ deduction_id: ids[0] }]).pipe(
+          Effect.map((again) => expect(again[0]).toMatchObject({ status: "unchanged", error: "Deduction is already canceled." }))
+        )
       })))
 
   it.live("a connection without deductions:write is refused before anything is sent or journaled", () =>

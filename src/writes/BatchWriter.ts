@@ -20,7 +20,9 @@ import { batchesOf, makePlanner, type PlannedBatch, type PlannedRow, type WriteP
 
 /**
  * - `applied`: the API applied the row
- * - `unchanged`: the API reported it already in the requested state (e.g. already canceled)
+ * - `unchanged`: the API reported it already in the requested state (e.g. already canceled). When the row had
+ *   been sent before without an answer (a connection that broke after the API acted, a resumed run), its
+ *   message says that this earlier send may be what applied it
  * - `failed`: the API refused it (its message says why)
  * - `unknown`: its batch failed (no usable answer after the retries): it may or may not have been applied;
  *   resuming the run sends it again, which the idempotency key makes safe
@@ -137,6 +139,8 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
         })
         const invalidResults = plan.invalid.map((r) => result(r.row.position, "invalid", { key: r.key, error: r.problems.join("; ") }))
 
+        /** rows an earlier run of this input sent without getting an answer */
+        const sentBefore = new Set(prior?.rows.filter((r) => r.state === "sent").map((r) => r.position) ?? [])
         let runId: string
         let earlier: Array<RowResult> = []
         let todo: ReadonlyArray<PlannedRow>
@@ -179,9 +183,10 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
         const send = (batch: PlannedBatch) =>
           Effect.gen(function*() {
             yield* journal.update(runId, batch.rows.map((r) => ({ position: r.row.position, state: "sent" as const, id: null, message: null, batch: batch.number })))
-            const answer = yield* Effect.either(api.call(c.endpointId, { body: batch.body }))
+            const answer = yield* Effect.either(api.callCounted(c.endpointId, { body: batch.body }))
             if (Either.isLeft(answer)) return yield* batchFailed(batch, answer.left.message)
-            const selected = selectResults(answer.right)
+            const { body, attempts } = answer.right
+            const selected = selectResults(body)
             if (!selected.ok) return yield* batchFailed(batch, `the API's answer has no results: ${selected.detail}`)
             const items = selected.records
             if (items.length !== batch.rows.length) {
@@ -202,7 +207,13 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
                 : c.unchangedWhen !== undefined && message !== null && message.toLowerCase().includes(c.unchangedWhen.toLowerCase())
                 ? "unchanged"
                 : "failed"
-              const error = state === "applied" ? null : message ?? "the API reported no reason"
+              // already done, and sent before without an answer: whether that send or someone else did it is unknown
+              const sentEarlier = attempts > 1 || sentBefore.has(row.row.position)
+              const error = state === "applied"
+                ? null
+                : state === "unchanged" && sentEarlier
+                ? `${message} This row had been sent before without an answer: that send may be what applied it.`
+                : message ?? "the API reported no reason"
               updates.push({ position: row.row.position, state, id, message: error, batch: batch.number })
               return result(row.row.position, statusOf(state), { key: row.key, id, error, batch: batch.number })
             })
