@@ -207,6 +207,8 @@ describe("Airbyte protocol commands", () => {
     const unknownStream = writeJson(tmp.file("bad-catalog.json"), catalogFor([["members", "full_refresh"], ["memberz", "full_refresh"]]))
     const fullOnly = writeJson(tmp.file("full-only.json"), catalogFor([["payrolls", "incremental"]]))
     const badState = writeJson(tmp.file("bad-state.json"), [{ type: "STREAM", stream: { stream_descriptor: { name: "members" }, stream_state: { cursor: 7 } } }])
+    const incremental = writeJson(tmp.file("inc-catalog.json"), catalogFor([["members", "incremental"]]))
+    const handEdited = writeJson(tmp.file("edited-state.json"), [{ type: "STREAM", stream: { stream_descriptor: { name: "members" }, stream_state: { cursor: "yesterday" } } }])
     const cases: Array<[Array<string>, RegExp]> = [
       [["check", "--config", noClient], /invalid config: .*no-client\.json at client_id: is missing/],
       [["read", "--config", notJson, "--catalog", catalog], /invalid config: .*not-json\.json: not valid JSON/],
@@ -219,6 +221,10 @@ describe("Airbyte protocol commands", () => {
       [
         ["read", "--config", configFile, "--catalog", catalog, "--state", badState],
         /invalid state: .*bad-state\.json at \[0\]\.stream\.stream_state\.cursor: Expected string, actual 7$/
+      ],
+      [
+        ["read", "--config", configFile, "--catalog", incremental, "--state", handEdited],
+        /invalid state: .*edited-state\.json: stream members: its cursor is sent as updated_at_gte: Expected a date-time \(RFC 3339\), actual "yesterday"$/
       ]
     ]
     const results = await Promise.all(cases.map(([args]) => cli(...args)))

@@ -10,6 +10,8 @@ export interface SpecParameter {
   readonly name: string
   readonly in: "query" | "path" | "header" | "cookie"
   readonly required: boolean
+  /** its schema as written (may be or hold `$ref`s into the document) */
+  readonly schema: unknown
 }
 
 export interface SpecOperation {
@@ -58,7 +60,8 @@ const readParameters = (root: Json, list: unknown): Array<SpecParameter> =>
     return [{
       name: p["name"],
       in: p["in"] as SpecParameter["in"],
-      required: p["required"] === true
+      required: p["required"] === true,
+      schema: p["schema"]
     }]
   })
 

@@ -6,8 +6,12 @@ import type { FileSystem } from "@effect/platform"
 import { Effect, Schema } from "effect"
 import { isJsonObject } from "../../records/jsonSchemaToEffect.js"
 import { decodeJson, readJsonFile } from "../../config/readJson.js"
-import type { InputError } from "../../config/InputError.js"
+import { InputError } from "../../config/InputError.js"
+import type { LoadedManifest } from "../../manifest/loadManifest.js"
+import { makeConverter } from "../../records/jsonSchemaToEffect.js"
+import { makeValidator } from "../../records/RecordSchemas.js"
 import type { StreamState } from "../../runtime/StreamReader.js"
+import type { ConfiguredStream } from "./ConfiguredCatalog.js"
 
 export const InputState = Schema.Array(Schema.Struct({
   type: Schema.Literal("STREAM"),
@@ -25,4 +29,38 @@ export const loadState = (file: string): Effect.Effect<ReadonlyMap<string, Strea
     const empty = isJsonObject(json) && Object.keys(json).length === 0
     const messages = empty ? [] : yield* decodeJson(InputState, from, { onExcessProperty: "ignore" })(json)
     return new Map(messages.map((m) => [m.stream.stream_descriptor.name, { cursor: m.stream.stream_state?.cursor }]))
+  })
+
+/**
+ * Each incremental stream's cursor in the state checked against the query parameter it is sent as (a
+ * date-time for `updated_at_gte`): a cursor edited by hand fails here, naming the stream, rather than as the
+ * API's refusal in the middle of the read.
+ */
+export const checkCursors = (
+  file: string,
+  state: ReadonlyMap<string, StreamState>,
+  streams: ReadonlyArray<ConfiguredStream>,
+  loaded: LoadedManifest
+): Effect.Effect<void, InputError> =>
+  Effect.suspend(() => {
+    const converter = makeConverter(loaded.spec.document)
+    for (const { stream, incremental } of streams) {
+      const cursor = state.get(stream.name)?.cursor
+      const param = stream.endpoint.incremental?.request_param
+      if (!incremental || cursor === undefined || param === undefined) continue
+      const operation = loaded.spec.operations.find((o) => o.method === stream.method && o.path === stream.endpoint.path)
+      const parameter = operation?.parameters.find((p) => p.in === "query" && p.name === param)
+      if (parameter?.schema === undefined) continue
+      const problem = makeValidator(converter.convert(parameter.schema))(cursor)
+      if (problem !== undefined) {
+        return Effect.fail(new InputError({
+          reason: "Invalid",
+          input: "state",
+          source: file,
+          path: "",
+          detail: `stream ${stream.name}: its cursor is sent as ${param}: ${problem.message}`
+        }))
+      }
+    }
+    return Effect.void
   })

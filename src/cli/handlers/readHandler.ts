@@ -7,7 +7,7 @@ import { TokenProvider } from "../../auth/TokenProvider.js"
 import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
 import type { StreamState } from "../../runtime/StreamReader.js"
 import { loadCatalog } from "../airbyte/ConfiguredCatalog.js"
-import { loadState } from "../airbyte/InputState.js"
+import { checkCursors, loadState } from "../airbyte/InputState.js"
 import { readStreams } from "../airbyte/readStreams.js"
 import { CommandFailed } from "../CommandFailed.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
@@ -19,6 +19,7 @@ export const readHandler = (args: { readonly catalog: string; readonly state: Op
     const connection = yield* Effect.flatMap(TokenProvider, (t) => t.connection)
     const streams = yield* loadCatalog(args.catalog, loaded, connection.grantedScopes)
     const state = Option.isSome(args.state) ? yield* loadState(args.state.value) : new Map<string, StreamState>()
+    if (Option.isSome(args.state)) yield* checkCursors(args.state.value, state, streams, loaded)
     const plan = streams.map(({ stream, incremental }) => {
       const cursor = incremental ? state.get(stream.name)?.cursor : undefined
       return `${stream.name} (${incremental ? `incremental${cursor === undefined ? "" : ` from ${cursor}`}` : "full refresh"})`
