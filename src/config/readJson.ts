@@ -21,12 +21,54 @@ export const jsonPath = (path: ReadonlyArray<PropertyKey>): string =>
     return out === "" ? name : /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `${out}.${name}` : `${out}[${JSON.stringify(name)}]`
   }, "")
 
-/** Parse JSON text; a syntax error names the position. */
+/** Whether a JSON text fails before its end (not merely cut short). */
+const failsBeforeEnd = (text: string): boolean => {
+  try {
+    JSON.parse(text)
+    return false
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e)
+    const at = / at position (\d+)/.exec(message)
+    return !/^Unexpected end of JSON input|^Unterminated string/.test(message) && (at === null || Number(at[1]) < text.length)
+  }
+}
+
+/** The offset of the first character at which a JSON text stops being JSON: the shortest prefix that fails before its end. */
+const firstBadCharacter = (text: string): number => {
+  let low = 1
+  let high = text.length
+  while (low < high) {
+    const mid = (low + high) >> 1
+    if (failsBeforeEnd(text.slice(0, mid))) high = mid
+    else low = mid + 1
+  }
+  return low - 1
+}
+
+/**
+ * What is wrong with a JSON text and where (line and column), never quoting it: V8's messages show a piece of
+ * the text, which may hold a secret.
+ */
+const syntaxProblem = (text: string, message: string): string => {
+  const at = / in JSON at position (\d+)/.exec(message)
+  const unexpected = /^Unexpected token/.test(message)
+  const position = unexpected ? firstBadCharacter(text) : at !== null ? Number(at[1]) : /^Unexpected end/.test(message) ? text.length : undefined
+  const what = unexpected
+    ? "unexpected character"
+    : message.replace(/ in JSON at position \d+[\s\S]*$/, "").replace(/,?\s*(\.\.\.)?"[\s\S]*"(\.\.\.)?/g, "").replace(/\s+/g, " ")
+  if (position === undefined) return what
+  const before = text.slice(0, position)
+  const line = before.split("\n").length
+  const column = position - before.lastIndexOf("\n")
+  return `${what} at line ${line}, column ${column}`
+}
+
+/** Parse JSON text; a syntax error names the line and column. */
 export const parseJsonText = (from: InputSource, text: string): Either.Either<unknown, InputError> => {
   try {
     return Either.right(JSON.parse(text) as unknown)
   } catch (e) {
-    const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ")
+    const detail = syntaxProblem(text, e instanceof Error ? e.message : String(e))
     return Either.left(new InputError({ reason: "Syntax", ...from, path: "", detail: `not valid JSON (${detail})` }))
   }
 }
@@ -48,8 +90,16 @@ export const readJsonFile = (from: InputSource): Effect.Effect<unknown, InputErr
     return yield* parseJsonText(from, text)
   })
 
-/** The one-line description of a decoding failure: up to three problems, each with its JSON path. */
-const describe = (error: ParseResult.ParseError): { path: string; detail: string } => {
+/**
+ * The one-line description of a decoding failure: up to three problems, each with its JSON path. A problem at
+ * or under a secret (`keys`) does not show the value found; the others show it with the secrets in it
+ * (`secrets`) replaced by `***`.
+ */
+const describe = (
+  error: ParseResult.ParseError,
+  keys: ReadonlySet<string>,
+  secrets: ReadonlyArray<Leaf>
+): { path: string; detail: string } => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
   const key = (p: ReadonlyArray<PropertyKey>) => p.map(String).join("\u0000")
   // an optional field that fails also reports "Expected undefined" beside the real issue: drop that noise
@@ -64,7 +114,9 @@ const describe = (error: ParseResult.ParseError): { path: string; detail: string
       ? "is missing"
       : issue._tag === "Unexpected"
       ? "unknown key"
-      : issue.message.replace(/\s+/g, " ")
+      : (issue.path.some((segment) => keys.has(String(segment)))
+        ? issue.message.replace(/, actual [\s\S]*$/, ", actual value not shown (a secret)")
+        : withoutSecrets(issue.message, secrets)).replace(/\s+/g, " ")
   const [first, ...rest] = telling.length > 0 ? telling : issues
   if (first === undefined) return { path: "", detail: "does not match the expected shape" }
   const more = rest.slice(0, 2).map((i) => `; at ${jsonPath(i.path) || "(top)"}: ${text(i)}`).join("")
@@ -120,13 +172,21 @@ const secretKeys = (root: AST.AST): Set<string> => {
   return keys
 }
 
-/** Every string and number held under a secret key of a JSON value, however deep and whatever its shape. */
-const secretValues = (value: unknown, keys: ReadonlySet<string>): Array<string | number> => {
-  const found: Array<string | number> = []
+/** A string, number or boolean held under a secret. */
+type Leaf = string | number | boolean
+
+/** Everything held under a secret key of a JSON value (strings, numbers, booleans, object keys), however deep. */
+const secretValues = (value: unknown, keys: ReadonlySet<string>): Array<Leaf> => {
+  const found: Array<Leaf> = []
   const leaves = (u: unknown): void => {
-    if (typeof u === "string" || (typeof u === "number" && Number.isFinite(u))) found.push(u)
+    if (typeof u === "string" || typeof u === "boolean" || (typeof u === "number" && Number.isFinite(u))) found.push(u)
     else if (Array.isArray(u)) u.forEach(leaves)
-    else if (typeof u === "object" && u !== null) Object.values(u).forEach(leaves)
+    else if (typeof u === "object" && u !== null) {
+      for (const [key, v] of Object.entries(u)) {
+        found.push(key)
+        leaves(v)
+      }
+    }
   }
   const walk = (u: unknown): void => {
     if (Array.isArray(u)) u.forEach(walk)
@@ -141,10 +201,11 @@ const secretValues = (value: unknown, keys: ReadonlySet<string>): Array<string |
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
 /**
- * A message with the secrets of the input replaced by `"***"`. Problem messages show the value found ("actual
- * …"), and a value found at or above a secret (the whole config, an object given for a token) holds it.
+ * A problem's message with the secrets of the input replaced by `***`: a problem above a secret (the config as
+ * a whole) shows the value found, which holds it. Strings are replaced where quoted, numbers and booleans
+ * where they stand alone.
  */
-const withoutSecrets = (text: string, secrets: ReadonlyArray<string | number>): string =>
+const withoutSecrets = (text: string, secrets: ReadonlyArray<Leaf>): string =>
   secrets.reduce<string>(
     (out, secret) =>
       typeof secret === "string"
@@ -168,8 +229,8 @@ export const decodeJson = <A, I>(
   return (value: unknown): Effect.Effect<A, InputError> =>
     Either.match(decode(value), {
       onLeft: (error) => {
-        const { path, detail } = describe(error)
-        return Effect.fail(new InputError({ reason: "Invalid", ...from, path, detail: withoutSecrets(detail, secretValues(value, secrets)) }))
+        const { path, detail } = describe(error, secrets, secretValues(value, secrets))
+        return Effect.fail(new InputError({ reason: "Invalid", ...from, path, detail }))
       },
       onRight: Effect.succeed
     })
