@@ -83,13 +83,19 @@ describe("connect, healthcheck, disconnect", () => {
     expect(mixed.stderr.trim()).toBe(
       `justworks-connector: ${tmp.file("token-config.json")} holds its own tokens: --connection applies to a connection of the token store; pass either`
     )
+    writeFileSync(tmp.file("refresh-config.json"), JSON.stringify({ client_id: "x", client_secret: "s", refresh_token: "rt_secret_value" }))
+    const refreshOnly = await runCli(["healthcheck", "--config", tmp.file("refresh-config.json"), "--token-store", tmp.file("flags.db")], { env })
+    expect(refreshOnly.code).toBe(1)
+    expect(refreshOnly.stderr.trim()).toBe(
+      `justworks-connector: ${tmp.file("refresh-config.json")} holds its own tokens: --token-store applies to a connection of the token store; pass either`
+    )
     const noMembers = await runCli(["sync", "--mock", "--mock-members", "0", "--database", tmp.file("none.db")], { env })
     expect(noMembers.code).toBe(1)
     expect(noMembers.stderr.trim()).toBe("justworks-connector: --mock-members must be between 1 and 10,000,000, got 0")
     expect(existsSync(tmp.file("none.db"))).toBe(false)
-    for (const output of [noScheme.stderr, mixed.stderr, noMembers.stderr]) {
+    for (const output of [noScheme.stderr, mixed.stderr, refreshOnly.stderr, noMembers.stderr]) {
       expect(output).not.toContain("unexpected failure")
-      expect(output).not.toContain("at_secret_value")
+      expect(output).not.toMatch(/at_secret_value|rt_secret_value/)
       expect(hasStackTrace(output)).toBe(false)
     }
   })

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path"
 import { defaultManifestFile, Justworks } from "../Justworks.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
-import { configSelection, connectionOptions, expandHome, tokenStoreKey, tokenStorePath } from "../config/connectionOptions.js"
+import { configSelection, connectionOptions, expandHome, holdsTokens, tokenStoreKey, tokenStorePath } from "../config/connectionOptions.js"
 import { isHttpUrl } from "../config/ConnectorConfig.js"
 import { loadConfig } from "../config/loadConfig.js"
 import { readManifestEssentials } from "../config/ManifestEssentials.js"
@@ -119,7 +119,7 @@ export const healthcheckConnection = (flags: StoreFlags) =>
     if (file === undefined) return storeConnection(flags, { presets: [], actions: [] })
     if (given.length === 0) return configConnection(file)
     const config = yield* loadConfig(file)
-    if (config.access_token !== undefined) {
+    if (holdsTokens(config)) {
       return yield* new UsageError({
         reason: "InvalidOption",
         message: `${file} holds its own tokens: ${given.join(", ")} ${given.length === 1 ? "applies" : "apply"} to a connection of the token store; pass either`

@@ -67,6 +67,9 @@ export interface ConnectionSettings {
   readonly tokenStore: string | undefined
 }
 
+/** Whether a config holds its own tokens (rather than naming a token store). */
+export const holdsTokens = (config: ConnectorConfig): boolean => config.access_token !== undefined || config.refresh_token !== undefined
+
 /** The `Justworks.layer` options for a config read from `file`. */
 export const connectionOptions = (
   config: ConnectorConfig,
@@ -83,7 +86,7 @@ export const connectionOptions = (
       authorizeUrl: config.authorize_url
     }
     const startDate = config.start_date
-    if (config.access_token !== undefined || config.refresh_token !== undefined) {
+    if (holdsTokens(config)) {
       const chosen = (selection.presets?.length ?? 0) > 0 || (selection.actions?.length ?? 0) > 0
       const scopes = chosen ? orDefault(scopeClosureFor(graph, selection)) : undefined
       const options: JustworksOptions = {
