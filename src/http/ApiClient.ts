@@ -32,10 +32,11 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
   /** call an endpoint of the manifest; resolves to the parsed JSON body (undefined when empty) */
   readonly call: (endpointId: string, input?: CallInput) => Effect.Effect<unknown, ApiError | TokenError>
   /**
-   * the same, and how many times the request was sent under the retry schedule (more than 1: an earlier
-   * attempt may have been applied, e.g. one whose connection broke after the API acted)
+   * the same, and whether it was sent again after a failure that leaves open whether the API acted on the
+   * earlier send (the connection broke once the request was out, no answer in time, a server error): a write
+   * found already done may then have been done by that send
    */
-  readonly callCounted: (endpointId: string, input?: CallInput) => Effect.Effect<{ readonly body: unknown; readonly attempts: number }, ApiError | TokenError>
+  readonly callTracked: (endpointId: string, input?: CallInput) => Effect.Effect<{ readonly body: unknown; readonly resentAfterUnclear: boolean }, ApiError | TokenError>
 }>() {
   static make = (settings: ApiSettings = {}) =>
     Effect.gen(function*() {
@@ -68,8 +69,8 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
         return target
       }
 
-      /** `counter.attempts` counts the sends under the retry schedule (the first included) */
-      const send = (endpointId: string, input: CallInput, counter?: { attempts: number }): Effect.Effect<unknown, ApiError | TokenError> => {
+      /** `track.unclear` is set when the request is sent again after an unclear failure (see `callTracked`) */
+      const send = (endpointId: string, input: CallInput, track?: { unclear: boolean }): Effect.Effect<unknown, ApiError | TokenError> => {
         const target = targetOf(endpointId)
         if (target === undefined) return Effect.dieMessage(`unknown endpoint "${endpointId}"`)
         const { endpoint, method, fail } = target
@@ -122,7 +123,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
               Effect.matchEffect(driver.next(error), {
                 onFailure: () => Effect.fail(error),
                 onSuccess: () => {
-                  if (counter !== undefined) counter.attempts++
+                  if (track !== undefined && isUnclear(error)) track.unclear = true
                   return Effect.catchAll(withReplay, again)
                 }
               })
@@ -131,17 +132,24 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
       }
 
       const call = (endpointId: string, input: CallInput = {}) => send(endpointId, input)
-      const callCounted = (endpointId: string, input: CallInput = {}) =>
+      const callTracked = (endpointId: string, input: CallInput = {}) =>
         Effect.suspend(() => {
-          const counter = { attempts: 1 }
-          return Effect.map(send(endpointId, input, counter), (body) => ({ body, attempts: counter.attempts }))
+          const track = { unclear: false }
+          return Effect.map(send(endpointId, input, track), (body) => ({ body, resentAfterUnclear: track.unclear }))
         })
 
-      return ApiClient.of({ call, callCounted })
+      return ApiClient.of({ call, callTracked })
     })
 
   static layer = (settings: ApiSettings = {}) => Layer.effect(ApiClient, ApiClient.make(settings))
 }
+
+/**
+ * A failure after which the API may have acted on the request: a server error, a broken connection once the
+ * request was out, no answer in time, an unreadable answer. (A 429 or a refused connection says it did not.)
+ */
+const isUnclear = (error: ApiError | TokenError): boolean =>
+  error instanceof ApiError && (error.reason === "Server" || (error.reason === "Transport" && error.unsent !== true))
 
 /** A path template (`/v1/payrolls/{payroll_id}/paystubs`) as a function of its parameters' values. */
 const compilePath = (template: string): (values: Readonly<Record<string, string>>) => string | { missing: string } => {

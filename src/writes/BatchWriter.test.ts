@@ -218,10 +218,16 @@ describe("batch writes", () => {
         expect(canceled[99]).toMatchObject({ status: "unchanged", id: ids[99], error: sentTwice })
         expect(mock.store.writtenDeductions().every((d) => d.canceled)).toBe(true)
         expect(posts(mock, "/v1/deductions/cancel")).toHaveLength(3)
-        // a row canceled before, in a batch sent once: just the API's message
+        // a row canceled before, in a batch sent once, or again after a 429 (which says the API did not act): just
+        // the API's message
         yield* writeAll(writer, "cancel_deductions", [{ deduction_id: ids[0] }]).pipe(
           Effect.map((again) => expect(again[0]).toMatchObject({ status: "unchanged", error: "Deduction is already canceled." }))
         )
+        mock.clearLog()
+        mock.setFaults([{ kind: "rate_limit", at: [1], path: "/v1/deductions/cancel", retryAfter: { seconds: 0 } }])
+        const limited = yield* writeAll(writer, "cancel_deductions", [{ deduction_id: ids[1] }])
+        expect(posts(mock, "/v1/deductions/cancel")).toHaveLength(2)
+        expect(limited[0]).toMatchObject({ status: "unchanged", error: "Deduction is already canceled." })
       })))
 
   it.live("a connection without deductions:write is refused before anything is sent or journaled", () =>

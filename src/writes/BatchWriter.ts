@@ -21,8 +21,8 @@ import { batchesOf, makePlanner, type PlannedBatch, type PlannedRow, type WriteP
 /**
  * - `applied`: the API applied the row
  * - `unchanged`: the API reported it already in the requested state (e.g. already canceled). When the row had
- *   been sent before without an answer (a connection that broke after the API acted, a resumed run), its
- *   message says that this earlier send may be what applied it
+ *   been sent before with an unclear outcome (a connection that broke once the request was out, a server
+ *   error, a resumed run), its message says that this earlier send may be what applied it
  * - `failed`: the API refused it (its message says why)
  * - `unknown`: its batch failed (no usable answer after the retries): it may or may not have been applied;
  *   resuming the run sends it again, which the idempotency key makes safe
@@ -183,9 +183,9 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
         const send = (batch: PlannedBatch) =>
           Effect.gen(function*() {
             yield* journal.update(runId, batch.rows.map((r) => ({ position: r.row.position, state: "sent" as const, id: null, message: null, batch: batch.number })))
-            const answer = yield* Effect.either(api.callCounted(c.endpointId, { body: batch.body }))
+            const answer = yield* Effect.either(api.callTracked(c.endpointId, { body: batch.body }))
             if (Either.isLeft(answer)) return yield* batchFailed(batch, answer.left.message)
-            const { body, attempts } = answer.right
+            const { body, resentAfterUnclear } = answer.right
             const selected = selectResults(body)
             if (!selected.ok) return yield* batchFailed(batch, `the API's answer has no results: ${selected.detail}`)
             const items = selected.records
@@ -208,7 +208,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
                 ? "unchanged"
                 : "failed"
               // already done, and sent before without an answer: whether that send or someone else did it is unknown
-              const sentEarlier = attempts > 1 || sentBefore.has(row.row.position)
+              const sentEarlier = resentAfterUnclear || sentBefore.has(row.row.position)
               const error = state === "applied"
                 ? null
                 : state === "unchanged" && sentEarlier
