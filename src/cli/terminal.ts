@@ -48,11 +48,18 @@ export const writeTo = (stream: NodeJS.WritableStream, text: string): Effect.Eff
  */
 export const stopWhenOutputCloses = (streams: ReadonlyArray<NodeJS.WriteStream> = [process.stdout, process.stderr]): void => {
   let stopping = false
+  // once a Ctrl-C is stopping the run, a closed output asks nothing more: the runtime listens for the first
+  // SIGINT only, and a second one would end the process before the run's finalizers
+  const stopped = () => {
+    stopping = true
+  }
+  process.once("SIGINT", stopped)
   for (const stream of streams) {
     stream.on("error", () => {
       if (stopping) return
       stopping = true
-      process.kill(process.pid, "SIGINT")
+      // only while the run's runtime listens (besides this): once the run has ended there is nothing to stop
+      if (process.listeners("SIGINT").some((listener) => listener !== stopped)) process.kill(process.pid, "SIGINT")
     })
   }
 }

@@ -129,6 +129,19 @@ describe("sync", () => {
     expect(hasStackTrace(resumed.stderr)).toBe(false)
   }, 60_000)
 
+  it("--mock stopped by Ctrl-C whose output then closes (`sync --mock | tee log` and Ctrl-C): the run still ends cleanly, 130", async () => {
+    const database = tmp.file("ctrl-c-closed.db")
+    const child = spawnCli(["sync", "--mock", "--mock-members", "10", "--database", database], { cwd: tmp.dir })
+    const exited = new Promise<number | string | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal)))
+    await new Promise<void>((resolve) => child.stderr.once("data", () => resolve()))
+    child.kill("SIGINT")
+    // the output closes while the run stops (the runtime has taken the signal): its last lines meet a closed pipe
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    child.stderr.destroy()
+    child.stdout.destroy()
+    expect(await exited).toBe(130)
+  }, 60_000)
+
   describe("with a config, against a mock of this process", () => {
     let mock: MockServer
     beforeAll(async () => {
