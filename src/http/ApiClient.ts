@@ -32,11 +32,11 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
   /** call an endpoint of the manifest; resolves to the parsed JSON body (undefined when empty) */
   readonly call: (endpointId: string, input?: CallInput) => Effect.Effect<unknown, ApiError | TokenError>
   /**
-   * the same, and whether it was sent again after a failure that leaves open whether the API acted on the
-   * earlier send (the connection broke once the request was out, no answer in time, a server error): a write
-   * found already done may then have been done by that send
+   * the same, setting `track.unclear` when a send of the request failed in a way that leaves open whether the
+   * API acted on it (the connection broke once the request was out, no answer in time, a server error): a
+   * write found already done may then have been done by that send, and one that fails may have been applied
    */
-  readonly callTracked: (endpointId: string, input?: CallInput) => Effect.Effect<{ readonly body: unknown; readonly resentAfterUnclear: boolean }, ApiError | TokenError>
+  readonly callTracked: (endpointId: string, input: CallInput, track: { unclear: boolean }) => Effect.Effect<unknown, ApiError | TokenError>
 }>() {
   static make = (settings: ApiSettings = {}) =>
     Effect.gen(function*() {
@@ -69,7 +69,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
         return target
       }
 
-      /** `track.unclear` is set when the request is sent again after an unclear failure (see `callTracked`) */
+      /** `track.unclear` is set when a send fails unclearly (see `callTracked`) */
       const send = (endpointId: string, input: CallInput, track?: { unclear: boolean }): Effect.Effect<unknown, ApiError | TokenError> => {
         const target = targetOf(endpointId)
         if (target === undefined) return Effect.dieMessage(`unknown endpoint "${endpointId}"`)
@@ -119,24 +119,19 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
         // the first attempt runs bare; only a failure starts the schedule (the common case costs none)
         return Effect.catchAll(withReplay, (first) =>
           Effect.flatMap(Schedule.driver(target.repeatable ? schedules.repeatable : schedules.once), (driver) => {
-            const again = (error: ApiError | TokenError): Effect.Effect<unknown, ApiError | TokenError> =>
-              Effect.matchEffect(driver.next(error), {
+            const again = (error: ApiError | TokenError): Effect.Effect<unknown, ApiError | TokenError> => {
+              if (track !== undefined && isUnclear(error)) track.unclear = true
+              return Effect.matchEffect(driver.next(error), {
                 onFailure: () => Effect.fail(error),
-                onSuccess: () => {
-                  if (track !== undefined && isUnclear(error)) track.unclear = true
-                  return Effect.catchAll(withReplay, again)
-                }
+                onSuccess: () => Effect.catchAll(withReplay, again)
               })
+            }
             return again(first)
           }))
       }
 
       const call = (endpointId: string, input: CallInput = {}) => send(endpointId, input)
-      const callTracked = (endpointId: string, input: CallInput = {}) =>
-        Effect.suspend(() => {
-          const track = { unclear: false }
-          return Effect.map(send(endpointId, input, track), (body) => ({ body, resentAfterUnclear: track.unclear }))
-        })
+      const callTracked = (endpointId: string, input: CallInput, track: { unclear: boolean }) => send(endpointId, input, track)
 
       return ApiClient.of({ call, callTracked })
     })
@@ -148,7 +143,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
  * A failure after which the API may have acted on the request: a server error, a broken connection once the
  * request was out, no answer in time, an unreadable answer. (A 429 or a refused connection says it did not.)
  */
-const isUnclear = (error: ApiError | TokenError): boolean =>
+export const isUnclear = (error: ApiError | TokenError): boolean =>
   error instanceof ApiError && (error.reason === "Server" || (error.reason === "Transport" && error.unsent !== true))
 
 /** A path template (`/v1/payrolls/{payroll_id}/paystubs`) as a function of its parameters' values. */

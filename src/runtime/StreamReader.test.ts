@@ -19,7 +19,7 @@ const reader = (handler: Handler) =>
     const calls = yield* Ref.make<Array<{ endpointId: string; input: CallInput }>>([])
     const call = (endpointId: string, input: CallInput = {}) =>
       Effect.flatMap(Ref.update(calls, (c) => [...c, { endpointId, input }]), () => Effect.sync(() => handler(endpointId, input)))
-    const api = ApiClient.of({ call, callTracked: (endpointId, input) => Effect.map(call(endpointId, input), (body) => ({ body, resentAfterUnclear: false })) })
+    const api = ApiClient.of({ call, callTracked: (endpointId, input) => call(endpointId, input) })
     const streams = yield* StreamReader.make.pipe(
       Effect.provide(Layer.mergeAll(ConnectorManifest.layerLoaded(loaded), Layer.succeed(ApiClient, api), RecordValidation.layerNone))
     )

@@ -153,6 +153,28 @@ describe("batch writes", () => {
     ).pipe(Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))))
   }, 60_000)
 
+  it.live("a cancel refused to the end (429): not applied, and resumed after someone else canceled, the rows are simply unchanged", () => {
+    const dir = mkdtempSync(join(tmpdir(), "justworks-journal-"))
+    return withWriter({ maxAttempts: 2 }, (mock, writer) =>
+      Effect.gen(function*() {
+        const journal = yield* WriteJournal
+        const ids = (yield* writeAll(writer, "create_deductions", deductionRows(mock, 2))).map((r) => r.id!)
+        const rows = ids.map((id) => ({ deduction_id: id }))
+        mock.clearLog()
+        mock.setFaults([{ kind: "rate_limit", at: [1, 2], path: "/v1/deductions/cancel", retryAfter: { seconds: 0 } }])
+        const first = yield* writeAll(writer, "cancel_deductions", rows, { journal })
+        expect(first.map((r) => r.status)).toEqual(["failed", "failed"])
+        expect(first[0]!.error).toMatch(/rate limited.*; not applied: resuming the run sends the row again$/)
+        expect(mock.store.writtenDeductions().some((d) => d.canceled)).toBe(false)
+        // someone else cancels them meanwhile
+        mock.setFaults([])
+        yield* writeAll(writer, "cancel_deductions", rows)
+        const resumed = yield* writeAll(writer, "cancel_deductions", rows, { journal, resume: true })
+        expect(resumed.map((r) => [r.status, r.error])).toEqual(ids.map(() => ["unchanged", "Deduction is already canceled."]))
+      }).pipe(Effect.provide(SqliteWriteJournal.layer(join(dir, "state.db"))))
+    ).pipe(Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))))
+  }, 60_000)
+
   it.live("invalid rows are reported with their lines and every problem; nothing is sent unless partial", () =>
     withWriter({}, (mock, writer) =>
       Effect.gen(function*() {

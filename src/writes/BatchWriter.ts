@@ -3,8 +3,8 @@
  * sends them in batches of the manifest's size through the HTTP pipeline (a batch that fails transiently
  * is retried whole by the pipeline's retry schedule; the idempotency keys make that safe), and reports one
  * result per input row, recording each outcome in the write journal first. A batch that still fails stops
- * the run: its rows are reported `unknown` (it may or may not have been applied) and the rest `not_sent`;
- * `resume` continues it.
+ * the run: its rows are reported `unknown` (it may or may not have been applied) or, when the API certainly
+ * did not act on it, `failed`, and the rest `not_sent`; `resume` continues it.
  */
 import { Context, Effect, Either, Layer, Option, Ref, Stream } from "effect"
 import { ActionRunner, type ActionError } from "../actions/ActionRunner.js"
@@ -23,9 +23,11 @@ import { batchesOf, makePlanner, type PlannedBatch, type PlannedRow, type WriteP
  * - `unchanged`: the API reported it already in the requested state (e.g. already canceled). When the row had
  *   been sent before with an unclear outcome (a connection that broke once the request was out, a server
  *   error, a resumed run), its message says that this earlier send may be what applied it
- * - `failed`: the API refused it (its message says why)
- * - `unknown`: its batch failed (no usable answer after the retries): it may or may not have been applied;
- *   resuming the run sends it again, which the idempotency key makes safe
+ * - `failed`: the API refused it (its message says why); when it refused the whole batch (still rate limited
+ *   after the retries, a refused connection, a 4xx), resuming the run sends it again
+ * - `unknown`: its batch failed with an unclear outcome (a server error or a broken connection to the end of
+ *   the retries): it may or may not have been applied; resuming the run sends it again, which the idempotency
+ *   key makes safe
  * - `invalid`: it failed validation and was not sent
  * - `not_sent`: the run stopped before its batch
  */
@@ -139,7 +141,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
         })
         const invalidResults = plan.invalid.map((r) => result(r.row.position, "invalid", { key: r.key, error: r.problems.join("; ") }))
 
-        /** rows an earlier run of this input sent without getting an answer */
+        /** rows an earlier run of this input sent with an unclear outcome (or was sending when it stopped) */
         const sentBefore = new Set(prior?.rows.filter((r) => r.state === "sent").map((r) => r.position) ?? [])
         let runId: string
         let earlier: Array<RowResult> = []
@@ -167,15 +169,23 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
         const stopped = yield* Ref.make(Option.none<string>())
         const selectResults = recordSelector(c.results.results)
 
-        const batchFailed = (batch: PlannedBatch, reason: string) =>
+        /**
+         * A batch without a usable answer stops the run. When a send of it failed unclearly, the API may have
+         * applied it: its rows are `unknown` (journaled as sent); else (a 429 to the end, a refused connection, a
+         * 4xx) they were not applied: `failed`, journaled as pending. Resuming sends either again.
+         */
+        const batchFailed = (batch: PlannedBatch, reason: string, unclear: boolean) =>
           Effect.gen(function*() {
             yield* Ref.set(stopped, Option.some(`batch ${batch.number} failed`))
-            yield* journal.update(runId, batch.rows.map((r) => ({ position: r.row.position, state: "sent" as const, id: null, message: reason, batch: batch.number })))
+            const state = unclear ? "sent" as const : "pending" as const
+            yield* journal.update(runId, batch.rows.map((r) => ({ position: r.row.position, state, id: null, message: reason, batch: batch.number })))
             return batch.rows.map((r) =>
-              result(r.row.position, "unknown", {
+              result(r.row.position, unclear ? "unknown" : "failed", {
                 key: r.key,
                 batch: batch.number,
-                error: `${reason}; the outcome is unknown: resuming the run sends the row again`
+                error: unclear
+                  ? `${reason}; the outcome is unknown: resuming the run sends the row again`
+                  : `${reason}; not applied: resuming the run sends the row again`
               })
             )
           })
@@ -183,18 +193,19 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
         const send = (batch: PlannedBatch) =>
           Effect.gen(function*() {
             yield* journal.update(runId, batch.rows.map((r) => ({ position: r.row.position, state: "sent" as const, id: null, message: null, batch: batch.number })))
-            const answer = yield* Effect.either(api.callTracked(c.endpointId, { body: batch.body }))
-            if (Either.isLeft(answer)) return yield* batchFailed(batch, answer.left.message)
-            const { body, resentAfterUnclear } = answer.right
-            const selected = selectResults(body)
-            if (!selected.ok) return yield* batchFailed(batch, `the API's answer has no results: ${selected.detail}`)
+            const track = { unclear: false }
+            const answer = yield* Effect.either(api.callTracked(c.endpointId, { body: batch.body }, track))
+            if (Either.isLeft(answer)) return yield* batchFailed(batch, answer.left.message, track.unclear)
+            // (an answer the rows cannot be matched with still says the API acted on the batch)
+            const selected = selectResults(answer.right)
+            if (!selected.ok) return yield* batchFailed(batch, `the API's answer has no results: ${selected.detail}`, true)
             const items = selected.records
             if (items.length !== batch.rows.length) {
-              return yield* batchFailed(batch, `the API answered ${items.length} results for ${batch.rows.length} items`)
+              return yield* batchFailed(batch, `the API answered ${items.length} results for ${batch.rows.length} items`, true)
             }
             const echo = c.idempotencyKey
             const mismatch = echo === undefined ? -1 : items.findIndex((item, i) => typeof item[echo] === "string" && item[echo] !== batch.rows[i]!.key)
-            if (mismatch >= 0) return yield* batchFailed(batch, `the API's result ${mismatch + 1} is for another ${echo} than the item sent`)
+            if (mismatch >= 0) return yield* batchFailed(batch, `the API's result ${mismatch + 1} is for another ${echo} than the item sent`, true)
 
             const updates: Array<JournalUpdate> = []
             const results = items.map((item, i) => {
@@ -208,7 +219,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
                 ? "unchanged"
                 : "failed"
               // already done, and sent before without an answer: whether that send or someone else did it is unknown
-              const sentEarlier = resentAfterUnclear || sentBefore.has(row.row.position)
+              const sentEarlier = track.unclear || sentBefore.has(row.row.position)
               const error = state === "applied"
                 ? null
                 : state === "unchanged" && sentEarlier
