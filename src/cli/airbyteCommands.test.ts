@@ -208,7 +208,9 @@ describe("Airbyte protocol commands", () => {
     const fullOnly = writeJson(tmp.file("full-only.json"), catalogFor([["payrolls", "incremental"]]))
     const badState = writeJson(tmp.file("bad-state.json"), [{ type: "STREAM", stream: { stream_descriptor: { name: "members" }, stream_state: { cursor: 7 } } }])
     const incremental = writeJson(tmp.file("inc-catalog.json"), catalogFor([["members", "incremental"]]))
-    const handEdited = writeJson(tmp.file("edited-state.json"), [{ type: "STREAM", stream: { stream_descriptor: { name: "members" }, stream_state: { cursor: "yesterday" } } }])
+    const stateWith = (name: string, cursor: string) =>
+      writeJson(tmp.file(name), [{ type: "STREAM", stream: { stream_descriptor: { name: "members" }, stream_state: { cursor } } }])
+    const handEdited = stateWith("edited-state.json", "yesterday")
     const cases: Array<[Array<string>, RegExp]> = [
       [["check", "--config", noClient], /invalid config: .*no-client\.json at client_id: is missing/],
       [["read", "--config", notJson, "--catalog", catalog], /invalid config: .*not-json\.json: not valid JSON/],
@@ -224,8 +226,13 @@ describe("Airbyte protocol commands", () => {
       ],
       [
         ["read", "--config", configFile, "--catalog", incremental, "--state", handEdited],
-        /invalid state: .*edited-state\.json: stream members: its cursor is sent as updated_at_gte: Expected a date-time \(RFC 3339\), actual "yesterday"$/
-      ]
+        /invalid state: .*edited-state\.json: stream members: its cursor is sent as updated_at_gte: Expected an RFC 3339 date-time with seconds and a time zone \(e\.g\. 2025-01-31T12:00:00Z\), actual "yesterday"$/
+      ],
+      // what the API refuses though records are read leniently: no seconds, a space, no such month
+      ...["2024-01-01T00:00Z", "2024-01-01 00:00:00Z", "2024-13-45T00:00:00Z"].map((cursor, i): [Array<string>, RegExp] => [
+        ["read", "--config", configFile, "--catalog", incremental, "--state", stateWith(`lenient-${i}.json`, cursor)],
+        new RegExp(`stream members: its cursor is sent as updated_at_gte: Expected an RFC 3339 date-time .*, actual "${cursor}"$`)
+      ])
     ]
     const results = await Promise.all(cases.map(([args]) => cli(...args)))
     results.forEach((result, i) => rejects(result, cases[i]![1]))

@@ -4,11 +4,10 @@
  */
 import type { FileSystem } from "@effect/platform"
 import { Effect, Schema } from "effect"
-import { isJsonObject } from "../../records/jsonSchemaToEffect.js"
 import { decodeJson, readJsonFile } from "../../config/readJson.js"
 import { InputError } from "../../config/InputError.js"
 import type { LoadedManifest } from "../../manifest/loadManifest.js"
-import { makeConverter } from "../../records/jsonSchemaToEffect.js"
+import { deref, isJsonObject, isStrictDateTime, makeConverter } from "../../records/jsonSchemaToEffect.js"
 import { makeValidator } from "../../records/RecordSchemas.js"
 import type { StreamState } from "../../runtime/StreamReader.js"
 import type { ConfiguredStream } from "./ConfiguredCatalog.js"
@@ -51,14 +50,18 @@ export const checkCursors = (
       const operation = loaded.spec.operations.find((o) => o.method === stream.method && o.path === stream.endpoint.path)
       const parameter = operation?.parameters.find((p) => p.in === "query" && p.name === param)
       if (parameter?.schema === undefined) continue
-      const problem = makeValidator(converter.convert(parameter.schema))(cursor)
+      // a date-time is taken strictly in a request (records are read leniently)
+      const schema = deref(loaded.spec.document, parameter.schema)
+      const problem = isJsonObject(schema) && schema["format"] === "date-time"
+        ? (isStrictDateTime(cursor) ? undefined : `Expected an RFC 3339 date-time with seconds and a time zone (e.g. 2025-01-31T12:00:00Z), actual ${JSON.stringify(cursor)}`)
+        : makeValidator(converter.convert(parameter.schema))(cursor)?.message
       if (problem !== undefined) {
         return Effect.fail(new InputError({
           reason: "Invalid",
           input: "state",
           source: file,
           path: "",
-          detail: `stream ${stream.name}: its cursor is sent as ${param}: ${problem.message}`
+          detail: `stream ${stream.name}: its cursor is sent as ${param}: ${problem}`
         }))
       }
     }
