@@ -52,6 +52,10 @@ describe("decodeJson", () => {
     )
     expect(error('{"client_secret": "cs_SECRET')).toBe("invalid config: config.json: not valid JSON (Unterminated string at line 1, column 29)")
     expect(error('{"client_secret": ')).toBe("invalid config: config.json: not valid JSON (Unexpected end of JSON input at line 1, column 19)")
+    expect(error('{"client_id": "app"}\n}')).toBe(
+      "invalid config: config.json: not valid JSON (Unexpected non-whitespace character after JSON at line 2, column 1)"
+    )
+    expect(error("NaN")).toBe("invalid config: config.json: not valid JSON (unexpected character at line 1, column 1)")
   })
 
   it.effect("values that are not secrets are still shown", () =>

@@ -50,12 +50,13 @@ const firstBadCharacter = (text: string): number => {
  * the text, which may hold a secret.
  */
 const syntaxProblem = (text: string, message: string): string => {
-  const at = / in JSON at position (\d+)/.exec(message)
-  const unexpected = /^Unexpected token/.test(message)
+  const at = / at position (\d+)/.exec(message)
+  // V8 quotes the text in these: "Unexpected token 'c', "{"a": cs_SE"... is not valid JSON", ""NaN" is not valid JSON"
+  const unexpected = /^Unexpected token/.test(message) || /^"[\s\S]*" is not valid JSON$/.test(message)
   const position = unexpected ? firstBadCharacter(text) : at !== null ? Number(at[1]) : /^Unexpected end/.test(message) ? text.length : undefined
   const what = unexpected
     ? "unexpected character"
-    : message.replace(/ in JSON at position \d+[\s\S]*$/, "").replace(/,?\s*(\.\.\.)?"[\s\S]*"(\.\.\.)?/g, "").replace(/\s+/g, " ")
+    : message.replace(/( in JSON)? at position \d+[\s\S]*$/, "").replace(/,?\s*(\.\.\.)?"[\s\S]*"(\.\.\.)?/g, "").replace(/\s+/g, " ")
   if (position === undefined) return what
   const before = text.slice(0, position)
   const line = before.split("\n").length
