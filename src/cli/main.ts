@@ -126,11 +126,13 @@ const root = Command.make("justworks-connector", {}, () =>
 
 const cli = Command.run(root, { name: "justworks-connector", version: packageJson.version })
 
-/** 0 on success, 130 when interrupted (Ctrl-C), 1 on any failure. */
-const teardown = <E, A>(exit: Exit.Exit<E, A>, onExit: (code: number) => void) =>
-  onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
+const runEnded = stopWhenOutputCloses()
 
-stopWhenOutputCloses()
+/** 0 on success, 130 when interrupted (Ctrl-C), 1 on any failure. */
+const teardown = <E, A>(exit: Exit.Exit<E, A>, onExit: (code: number) => void) => {
+  runEnded()
+  onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
+}
 
 cli(process.argv).pipe(
   // a defect is a bug of the connector: one line, no stack trace

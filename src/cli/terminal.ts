@@ -44,9 +44,10 @@ export const writeTo = (stream: NodeJS.WritableStream, text: string): Effect.Eff
 /**
  * When the reader of the output goes away (`read | head -1`, a closed terminal), stop as Ctrl-C does: the run
  * is interrupted, its finalizers run (a sync keeps what it wrote) and the exit is 130. Without a listener the
- * pipe's error would end the process with a stack trace. Writes after that fail quietly.
+ * pipe's error would end the process with a stack trace. Writes after that fail quietly. Call what it returns
+ * when the run has ended.
  */
-export const stopWhenOutputCloses = (streams: ReadonlyArray<NodeJS.WriteStream> = [process.stdout, process.stderr]): void => {
+export const stopWhenOutputCloses = (streams: ReadonlyArray<NodeJS.WriteStream> = [process.stdout, process.stderr]): (() => void) => {
   let stopping = false
   // once a Ctrl-C is stopping the run, a closed output asks nothing more: the runtime listens for the first
   // SIGINT only, and a second one would end the process before the run's finalizers
@@ -61,5 +62,10 @@ export const stopWhenOutputCloses = (streams: ReadonlyArray<NodeJS.WriteStream> 
       // only while the run's runtime listens (besides this): once the run has ended there is nothing to stop
       if (process.listeners("SIGINT").some((listener) => listener !== stopped)) process.kill(process.pid, "SIGINT")
     })
+  }
+  // once the run has ended: a Ctrl-C while the process winds down ends it at once, as without this
+  return () => {
+    stopping = true
+    process.removeListener("SIGINT", stopped)
   }
 }
