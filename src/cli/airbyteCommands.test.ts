@@ -228,8 +228,8 @@ describe("Airbyte protocol commands", () => {
         ["read", "--config", configFile, "--catalog", incremental, "--state", handEdited],
         /invalid state: .*edited-state\.json: stream members: its cursor is sent as updated_at_gte: Expected an RFC 3339 date-time with seconds and a time zone \(e\.g\. 2025-01-31T12:00:00Z\), actual "yesterday"$/
       ],
-      // what the API refuses though records are read leniently: no seconds, a space, no such month
-      ...["2024-01-01T00:00Z", "2024-01-01 00:00:00Z", "2024-13-45T00:00:00Z"].map((cursor, i): [Array<string>, RegExp] => [
+      // what the API refuses though records are read leniently: no seconds, a space, no such month, a leap second
+      ...["2024-01-01T00:00Z", "2024-01-01 00:00:00Z", "2024-13-45T00:00:00Z", "2024-01-31T12:00:60Z"].map((cursor, i): [Array<string>, RegExp] => [
         ["read", "--config", configFile, "--catalog", incremental, "--state", stateWith(`lenient-${i}.json`, cursor)],
         new RegExp(`stream members: its cursor is sent as updated_at_gte: Expected an RFC 3339 date-time .*, actual "${cursor}"$`)
       ])

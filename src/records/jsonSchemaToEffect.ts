@@ -76,11 +76,11 @@ export const isCalendarDate = (s: string): boolean => {
 
 /**
  * An RFC 3339 date-time as an API takes it in a request, strictly: `T`, seconds and a time zone (`Z` or
- * `±hh:mm`) required, a real day and time.
+ * `±hh:mm`) required, a real day and time (no leap second: JavaScript's dates have none).
  */
 export const isStrictDateTime = (s: string): boolean => {
   const m = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/.exec(s)
-  return m !== null && isCalendarDate(m[1]!) && Number(m[2]) <= 23 && Number(m[3]) <= 59 && Number(m[4]) <= 60 &&
+  return m !== null && isCalendarDate(m[1]!) && Number(m[2]) <= 23 && Number(m[3]) <= 59 && Number(m[4]) <= 59 &&
     (m[7] === undefined || (Number(m[7]) <= 23 && Number(m[8]) <= 59))
 }
 

@@ -144,6 +144,13 @@ describe("batch writes", () => {
         const first = yield* writeAll(writer, "cancel_deductions", rows, { journal })
         expect(statuses(first)).toEqual({ unknown: 3 })
         expect(mock.store.writtenDeductions().every((d) => d.canceled)).toBe(true)
+        // resumed while the API refuses every send (429): the earlier unclear send still stands
+        mock.setFaults([{ kind: "rate_limit", at: [1, 2], path: "/v1/deductions/cancel", retryAfter: { seconds: 0 } }])
+        mock.clearLog()
+        const refused = yield* writeAll(writer, "cancel_deductions", rows, { journal, resume: true })
+        expect(refused.map((r) => [r.status, r.resend])).toEqual(ids.map(() => ["unknown", true]))
+        expect(refused[0]!.error).toMatch(/; the outcome is unknown: resuming the run sends the row again$/)
+        mock.setFaults([])
         const resumed = yield* writeAll(writer, "cancel_deductions", rows, { journal, resume: true })
         expect(resumed.map((r) => [r.status, r.error])).toEqual(ids.map(() => [
           "unchanged",
@@ -163,7 +170,7 @@ describe("batch writes", () => {
         mock.clearLog()
         mock.setFaults([{ kind: "rate_limit", at: [1, 2], path: "/v1/deductions/cancel", retryAfter: { seconds: 0 } }])
         const first = yield* writeAll(writer, "cancel_deductions", rows, { journal })
-        expect(first.map((r) => r.status)).toEqual(["failed", "failed"])
+        expect(first.map((r) => [r.status, r.resend])).toEqual([["failed", true], ["failed", true]])
         expect(first[0]!.error).toMatch(/rate limited.*; not applied: resuming the run sends the row again$/)
         expect(mock.store.writtenDeductions().some((d) => d.canceled)).toBe(false)
         // someone else cancels them meanwhile

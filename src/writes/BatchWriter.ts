@@ -45,6 +45,8 @@ export interface RowResult {
   readonly batch: number | null
   /** reported from the journal of the run being resumed */
   readonly resumed: boolean
+  /** not settled: resuming the run sends it again (`unknown`, `not_sent`, and `failed` with its whole batch) */
+  readonly resend: boolean
 }
 
 export interface WriteOptions {
@@ -137,6 +139,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
           error: null,
           batch: null,
           resumed: false,
+          resend: status === "unknown" || status === "not_sent",
           ...fields
         })
         const invalidResults = plan.invalid.map((r) => result(r.row.position, "invalid", { key: r.key, error: r.problems.join("; ") }))
@@ -177,13 +180,21 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
         const batchFailed = (batch: PlannedBatch, reason: string, unclear: boolean) =>
           Effect.gen(function*() {
             yield* Ref.set(stopped, Option.some(`batch ${batch.number} failed`))
-            const state = unclear ? "sent" as const : "pending" as const
-            yield* journal.update(runId, batch.rows.map((r) => ({ position: r.row.position, state, id: null, message: reason, batch: batch.number })))
+            // a row an earlier run sent with an unclear outcome stays unclear, whatever this send's answer
+            const unclearRow = (r: PlannedRow) => unclear || sentBefore.has(r.row.position)
+            yield* journal.update(runId, batch.rows.map((r) => ({
+              position: r.row.position,
+              state: unclearRow(r) ? "sent" as const : "pending" as const,
+              id: null,
+              message: reason,
+              batch: batch.number
+            })))
             return batch.rows.map((r) =>
-              result(r.row.position, unclear ? "unknown" : "failed", {
+              result(r.row.position, unclearRow(r) ? "unknown" : "failed", {
                 key: r.key,
                 batch: batch.number,
-                error: unclear
+                resend: true,
+                error: unclearRow(r)
                   ? `${reason}; the outcome is unknown: resuming the run sends the row again`
                   : `${reason}; not applied: resuming the run sends the row again`
               })

@@ -1,8 +1,9 @@
 /**
  * Where a batch write records each row's outcome as it goes, so a run that stopped (crash, kill, lost
  * network) can be resumed: rows with an outcome are reported from the journal, the others are sent again.
- * A row is `pending` until its batch is sent, `sent` while the batch is in flight (or when its outcome is
- * unknown), then `applied`, `unchanged` or `failed` as the API answered; `invalid` rows were never sent.
+ * A row is `pending` until its batch is sent (or again when the API refused the whole batch: not applied),
+ * `sent` while the batch is in flight (or when its outcome is unknown), then `applied`, `unchanged` or
+ * `failed` as the API answered; `invalid` rows were never sent. Resuming sends `pending` and `sent` rows.
  * In memory here; `SqliteWriteJournal` keeps it in a SQLite file.
  */
 import { Clock, Context, Effect } from "effect"

@@ -99,6 +99,7 @@ export const batchActionHandler = (args: BatchActionArgs) =>
     const journalFile = Option.getOrElse(args.journal, () => info.tokenStore ?? defaultTokenStore())
     const counts: Record<string, number> = {}
     let resumed = 0
+    let unsettled = 0
     const idField = contract.results.id_field
     const line = (r: RowResult) =>
       JSON.stringify({
@@ -114,6 +115,7 @@ export const batchActionHandler = (args: BatchActionArgs) =>
         Stream.runForEach((r) => {
           counts[r.status] = (counts[r.status] ?? 0) + 1
           if (r.resumed) resumed++
+          if (r.resend) unsettled++
           return Console.log(line(r))
         })
       )
@@ -126,7 +128,7 @@ export const batchActionHandler = (args: BatchActionArgs) =>
     if (notApplied > 0) {
       return yield* new CommandFailed({
         reason: "RowsNotApplied",
-        message: `${done}; ${formatCount(notApplied)} not applied${counts["unknown"] || counts["not_sent"] ? "; run the same command with --resume to send the unsettled rows again" : ""}`
+        message: `${done}; ${formatCount(notApplied)} not applied${unsettled > 0 ? "; run the same command with --resume to send the unsettled rows again" : ""}`
       })
     }
     yield* Console.error(done)
