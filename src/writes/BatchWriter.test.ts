@@ -35,6 +35,17 @@ const withWriter = <A, E>(
     })))
   }))
 
+/** `withWriter` with a SQLite write journal in a temporary directory, removed afterwards. */
+const withJournal = <A, E>(
+  options: Parameters<typeof withWriter>[0],
+  body: (mock: MockServer, writer: BatchWriter["Type"], journal: WriteJournal["Type"]) => Effect.Effect<A, E, BatchWriter>
+) => {
+  const dir = mkdtempSync(join(tmpdir(), "justworks-journal-"))
+  return withWriter(options, (mock, writer) =>
+    Effect.flatMap(WriteJournal, (journal) => body(mock, writer, journal)).pipe(Effect.provide(SqliteWriteJournal.layer(join(dir, "state.db"))))
+  ).pipe(Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))))
+}
+
 const writeAll = (writer: BatchWriter["Type"], action: string, values: ReadonlyArray<unknown>, options?: WriteOptions) =>
   Effect.gen(function*() {
     const plan = yield* writer.plan(action, rowsOfValues(values))
@@ -96,17 +107,15 @@ describe("batch writes", () => {
         expectCreatedOnce(mock, rows)
       })))
 
-  it.live("a batch that keeps failing stops the run with every row reported; resuming from the SQLite journal completes it", () => {
-    const dir = mkdtempSync(join(tmpdir(), "justworks-journal-"))
-    return withWriter({
+  it.live("a batch that keeps failing stops the run with every row reported; resuming from the SQLite journal completes it", () =>
+    withJournal({
       maxAttempts: 2,
       faults: [
         { kind: "apply_then_reset", at: [4], path: "/v1/deductions", method: "POST" },
         { kind: "server_error", at: [5], status: 502, path: "/v1/deductions", method: "POST" }
       ]
-    }, (mock, writer) =>
+    }, (mock, writer, journal) =>
       Effect.gen(function*() {
-        const journal = yield* WriteJournal
         const rows = deductionRows(mock, 1_000)
         const first = yield* writeAll(writer, "create_deductions", rows, { journal })
         expect(first).toHaveLength(1_000)
@@ -128,15 +137,11 @@ describe("batch writes", () => {
         const again = yield* writeAll(writer, "create_deductions", rows, { journal, resume: true })
         expect(again.every((r) => r.resumed && r.status === "applied")).toBe(true)
         expect(posts(mock).length).toBe(before)
-      }).pipe(Effect.provide(SqliteWriteJournal.layer(join(dir, "state.db"))))
-    ).pipe(Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))))
-  }, 60_000)
+      })), 60_000)
 
-  it.live("a cancel whose every send broke after the API acted: resumed, the rows say the lost sends may have applied them", () => {
-    const dir = mkdtempSync(join(tmpdir(), "justworks-journal-"))
-    return withWriter({ maxAttempts: 2 }, (mock, writer) =>
+  it.live("a cancel whose every send broke after the API acted: resumed, the rows say the lost sends may have applied them", () =>
+    withJournal({ maxAttempts: 2 }, (mock, writer, journal) =>
       Effect.gen(function*() {
-        const journal = yield* WriteJournal
         const ids = (yield* writeAll(writer, "create_deductions", deductionRows(mock, 3))).map((r) => r.id!)
         const rows = ids.map((id) => ({ deduction_id: id }))
         mock.clearLog()
@@ -156,15 +161,11 @@ describe("batch writes", () => {
           "unchanged",
           "Deduction is already canceled. This row had been sent before without an answer: that send may be what applied it."
         ]))
-      }).pipe(Effect.provide(SqliteWriteJournal.layer(join(dir, "state.db"))))
-    ).pipe(Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))))
-  }, 60_000)
+      })), 60_000)
 
-  it.live("a cancel refused to the end (429): not applied, and resumed after someone else canceled, the rows are simply unchanged", () => {
-    const dir = mkdtempSync(join(tmpdir(), "justworks-journal-"))
-    return withWriter({ maxAttempts: 2 }, (mock, writer) =>
+  it.live("a cancel refused to the end (429): not applied, and resumed after someone else canceled, the rows are simply unchanged", () =>
+    withJournal({ maxAttempts: 2 }, (mock, writer, journal) =>
       Effect.gen(function*() {
-        const journal = yield* WriteJournal
         const ids = (yield* writeAll(writer, "create_deductions", deductionRows(mock, 2))).map((r) => r.id!)
         const rows = ids.map((id) => ({ deduction_id: id }))
         mock.clearLog()
@@ -178,9 +179,7 @@ describe("batch writes", () => {
         yield* writeAll(writer, "cancel_deductions", rows)
         const resumed = yield* writeAll(writer, "cancel_deductions", rows, { journal, resume: true })
         expect(resumed.map((r) => [r.status, r.error])).toEqual(ids.map(() => ["unchanged", "Deduction is already canceled."]))
-      }).pipe(Effect.provide(SqliteWriteJournal.layer(join(dir, "state.db"))))
-    ).pipe(Effect.ensuring(Effect.sync(() => rmSync(dir, { recursive: true, force: true }))))
-  }, 60_000)
+      })), 60_000)
 
   it.live("invalid rows are reported with their lines and every problem; nothing is sent unless partial", () =>
     withWriter({}, (mock, writer) =>
