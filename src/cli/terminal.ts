@@ -25,10 +25,9 @@ export const colors = (stream: NodeJS.WriteStream): Colors =>
  * Write text to a stream, waiting for it to drain when its buffer is full. A stream that has failed or closed
  * (its reader gone) takes nothing more, and waits for nothing.
  */
-export const writeTo = (stream: NodeJS.WritableStream, text: string): Effect.Effect<void> =>
+export const writeTo = (stream: NodeJS.WriteStream, text: string): Effect.Effect<void> =>
   Effect.async<void>((resume) => {
-    const writable = stream as NodeJS.WritableStream & { readonly destroyed?: boolean; readonly errored?: unknown }
-    if (writable.destroyed === true || (writable.errored ?? null) !== null) return resume(Effect.void)
+    if (stream.destroyed || stream.errored !== null) return resume(Effect.void)
     if (stream.write(text)) return resume(Effect.void)
     const done = () => {
       stream.off("drain", done)
