@@ -11,8 +11,12 @@
  * Everything else is ignored: a converted schema never accepts less than the JSON Schema does, except that an
  * object schema without `type` is taken to be an object. Objects always accept properties they do not declare.
  * Nothing is transformed: the Effect schemas' `Type` and `Encoded` are the JSON values themselves.
+ *
+ * The conversion builds the schema's AST, node by node, and makes it a `Schema` once at the end: the AST that
+ * `Schema.Struct`, `Schema.filter`, `.annotations` and the like would build, without the class each of them
+ * defines per call (which made converting a large record schema cost milliseconds even once optimised).
  */
-import { Option, Predicate, Schema, SchemaAST as AST } from "effect"
+import { Option, ParseResult, Predicate, Schema, SchemaAST as AST } from "effect"
 
 /** A schema of some JSON value; `Type` and `Encoded` are both the value itself. */
 export type JsonValueSchema = Schema.Schema<unknown>
@@ -21,7 +25,7 @@ type Json = Readonly<Record<string, unknown>>
 
 export const isJsonObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 
-const erase = (schema: Schema.Schema.All): JsonValueSchema => schema as unknown as JsonValueSchema
+const toSchema = (ast: AST.AST): JsonValueSchema => Schema.make<unknown>(ast)
 
 /** `YYYY-MM-DD` */
 export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/
@@ -47,25 +51,29 @@ const expectedMessage = (expected: string) => (issue: { readonly actual: unknown
   `Expected ${expected}, actual ${formatActual(issue.actual)}`
 
 /**
- * A check that shows in JSON Schema as `jsonSchema` only (no title or description of its own), and whose
- * error says what was expected.
+ * A refinement of `from` that shows in JSON Schema as `jsonSchema` only (no title or description of its own),
+ * and whose error says what was expected: the AST of `Schema.filter(predicate, { message, jsonSchema })`.
  */
-const check = <A>(
-  self: Schema.Schema<A>,
-  predicate: (a: A) => boolean,
+const check = (
+  from: AST.AST,
+  predicate: (u: any) => boolean,
   expected: string,
-  jsonSchema: object
-): Schema.Schema<A> => self.pipe(Schema.filter((a: A) => predicate(a), { message: expectedMessage(expected), jsonSchema }))
+  jsonSchema: object,
+  annotations: AST.Annotations = {}
+): AST.AST =>
+  new AST.Refinement(
+    from,
+    (input, _, self) => (predicate(input) ? Option.none() : Option.some(new ParseResult.Type(self, input))),
+    { [AST.MessageAnnotationId]: expectedMessage(expected), [AST.JSONSchemaAnnotationId]: jsonSchema, ...annotations }
+  )
 
 /**
  * `type: integer`: a number without fraction. Not `Schema.Int` itself: its `Int` identifier would make every
  * integer a `$ref` to one shared `$defs/Int` in JSON Schema (and it rejects integers beyond 2^53).
  */
-const Integer = Schema.Number.pipe(Schema.filter(Number.isInteger, {
-  schemaId: Schema.IntSchemaId, // (JSON Schema then keeps the title and description beside `type: integer`)
-  message: expectedMessage("an integer"),
-  jsonSchema: { type: "integer" }
-}))
+const Integer = check(AST.numberKeyword, Number.isInteger, "an integer", { type: "integer" }, {
+  [AST.SchemaIdAnnotationId]: Schema.IntSchemaId // (JSON Schema then keeps the title and description beside `type: integer`)
+})
 
 /** `YYYY-MM-DD` naming a day of the calendar (not 2025-02-30). */
 export const isCalendarDate = (s: string): boolean => {
@@ -85,22 +93,22 @@ export const isStrictDateTime = (s: string): boolean => {
 }
 
 // the pattern beside the format: JSON Schema validators that skip formats still check the shape
-const DateString = check(Schema.String, isCalendarDate, "a date (YYYY-MM-DD)", {
+const DateString = check(AST.stringKeyword, isCalendarDate, "a date (YYYY-MM-DD)", {
   format: "date",
   pattern: DATE_PATTERN.source
 })
 
-const DateTimeString = check(Schema.String, (s) => DATE_TIME_PATTERN.test(s), "a date-time (RFC 3339)", {
+const DateTimeString = check(AST.stringKeyword, (s: string) => DATE_TIME_PATTERN.test(s), "a date-time (RFC 3339)", {
   format: "date-time",
   pattern: DATE_TIME_PATTERN.source
 })
 
-const objectMessage = { message: expectedMessage("an object") }
+const objectMessage = { [AST.MessageAnnotationId]: expectedMessage("an object") }
 
 /** A JSON object with any properties: `{ "type": "object" }`. */
-const AnyObject = Schema.Record({ key: Schema.String, value: Schema.Unknown }).annotations({
+const AnyObject = new AST.TypeLiteral([], [new AST.IndexSignature(AST.stringKeyword, AST.unknownKeyword, true)], {
   ...objectMessage,
-  jsonSchema: { type: "object" }
+  [AST.JSONSchemaAnnotationId]: { type: "object" }
 })
 
 const PRIMITIVE_TYPES = ["string", "integer", "number", "boolean", "null", "object", "array"] as const
@@ -226,12 +234,19 @@ const STRUCTURAL = [
   "maxItems"
 ]
 
-const annotationsOf = (node: Json): { title?: string; description?: string } => {
-  const annotations: { title?: string; description?: string } = {}
-  if (typeof node["title"] === "string") annotations.title = node["title"]
-  if (typeof node["description"] === "string") annotations.description = node["description"]
+/** `title` and `description` as AST annotations. */
+const annotationsOf = (node: Json): AST.Annotations => {
+  const annotations: Record<symbol, unknown> = {}
+  if (typeof node["title"] === "string") annotations[AST.TitleAnnotationId] = node["title"]
+  if (typeof node["description"] === "string") annotations[AST.DescriptionAnnotationId] = node["description"]
   return annotations
 }
+
+const isEmpty = (annotations: AST.Annotations) => Object.getOwnPropertySymbols(annotations).length === 0
+
+/** `members` as one AST: `Schema.Union`'s (none: never; one: itself). */
+const union = (members: ReadonlyArray<AST.AST>): AST.AST =>
+  members.length === 0 ? AST.neverKeyword : members.length === 1 ? members[0]! : AST.Union.make(members)
 
 const finiteNumber = (u: unknown): number | undefined => (typeof u === "number" && Number.isFinite(u) ? u : undefined)
 const nonNegativeInt = (u: unknown): number | undefined =>
@@ -295,7 +310,7 @@ const expectedOf = (node: Json): string => {
 
 /**
  * A converter bound to one document: references are resolved against it, and each referenced schema is
- * converted once (the same Effect schema is returned for every use).
+ * converted once (every use shares its AST, and `component` returns the same schema each time).
  */
 export interface JsonSchemaConverter {
   /** convert a schema node (which may be or hold `$ref`s into the document) */
@@ -305,45 +320,44 @@ export interface JsonSchemaConverter {
 }
 
 export const makeConverter = (document: unknown): JsonSchemaConverter => {
-  const done = new Map<string, JsonValueSchema>()
+  const done = new Map<string, AST.AST>()
   const building = new Set<string>()
 
   /** components are named after themselves, other local references after their pointer */
   const identifierOf = (ref: string): string =>
     componentName(ref) ?? (ref.replace(/^#\/?/, "").replace(/[^A-Za-z0-9_.-]+/g, "_") || "root")
 
-  const reference = (ref: string): JsonValueSchema => {
+  const reference = (ref: string): AST.AST => {
     const cached = done.get(ref)
     if (cached !== undefined) return cached
-    const identifier = identifierOf(ref)
+    const identifier = { [AST.IdentifierAnnotationId]: identifierOf(ref) }
     if (building.has(ref)) {
       // a recursive reference: resolved once the schema is built (the identifier lets JSON Schema say $ref)
-      return erase(Schema.suspend((): JsonValueSchema => done.get(ref)!)).annotations({ identifier })
+      return AST.annotations(new AST.Suspend(() => done.get(ref)!), identifier)
     }
     const target = resolvePointer(document, ref)
-    if (target === undefined) return Schema.Unknown // unresolvable: accept anything
+    if (target === undefined) return AST.unknownKeyword // unresolvable: accept anything
     building.add(ref)
     try {
-      const converted = convert(target)
-      const schema = converted.annotations({ identifier })
-      done.set(ref, schema)
-      return schema
+      const ast = AST.annotations(convert(target), identifier)
+      done.set(ref, ast)
+      return ast
     } finally {
       building.delete(ref)
     }
   }
 
-  const convert = (raw: unknown): JsonValueSchema => {
-    if (raw === true) return Schema.Unknown
-    if (raw === false) return erase(Schema.Never)
-    if (!isJsonObject(raw)) return Schema.Unknown
+  const convert = (raw: unknown): AST.AST => {
+    if (raw === true) return AST.unknownKeyword
+    if (raw === false) return AST.neverKeyword
+    if (!isJsonObject(raw)) return AST.unknownKeyword
     const node = raw
     if (typeof node["$ref"] === "string") {
       const { $ref: ref, ...siblings } = node as Json & { readonly $ref: string }
       // siblings of $ref other than annotations: the reference and they must both hold
       if (STRUCTURAL.some((k) => k in siblings)) return convert(mergeSchemas(document, [{ $ref: ref }, siblings]))
       // (annotations next to a $ref belong to the use, not to the referenced schema: see `property`)
-      return ref.startsWith("#") ? reference(ref) : Schema.Unknown
+      return ref.startsWith("#") ? reference(ref) : AST.unknownKeyword
     }
     if (Array.isArray(node["allOf"])) {
       const { allOf, ...rest } = node
@@ -356,65 +370,61 @@ export const makeConverter = (document: unknown): JsonSchemaConverter => {
    * Title and description become annotations. Effect would also use them as the "expected" part of error
    * messages, so the message is set as well.
    */
-  const annotate = (schema: JsonValueSchema, node: Json): JsonValueSchema => {
+  const annotate = (ast: AST.AST, node: Json): AST.AST => {
     const annotations = annotationsOf(node)
-    if (Object.keys(annotations).length === 0) return schema
+    if (isEmpty(annotations)) return ast
     // a message already set (by a check, an enum) is about the same value and says more
-    if (Option.isSome(AST.getMessageAnnotation(schema.ast))) return schema.annotations(annotations)
-    return schema.annotations({ ...annotations, message: expectedMessage(expectedOf(node)) })
+    if (Option.isSome(AST.getMessageAnnotation(ast))) return AST.annotations(ast, annotations)
+    return AST.annotations(ast, { ...annotations, [AST.MessageAnnotationId]: expectedMessage(expectedOf(node)) })
   }
 
   /** A node without $ref or allOf. */
-  const convertPlain = (node: Json): JsonValueSchema => {
+  const convertPlain = (node: Json): AST.AST => {
     const alternatives = Array.isArray(node["oneOf"]) ? node["oneOf"] : Array.isArray(node["anyOf"]) ? node["anyOf"] : undefined
     if (alternatives !== undefined) {
       const { oneOf: _o, anyOf: _a, title: _t, description: _d, ...rest } = node
       // keywords beside oneOf/anyOf hold for every alternative (oneOf is checked as anyOf)
       const shared = STRUCTURAL.some((k) => k in rest)
       const members = alternatives.map((m) => (shared ? convert(mergeSchemas(document, [rest, m])) : convert(m)))
-      if (members.length === 0) return Schema.Unknown
-      return members.length === 1 ? members[0]! : erase(Schema.Union(...members))
+      return members.length === 0 ? AST.unknownKeyword : union(members)
     }
     const declared = declaredTypes(node)
     const literals = literalsOf(node)
     if (literals !== undefined) {
       // an enum of objects or arrays: not checked
-      if (!literals.every(isLiteral)) return Schema.Unknown
+      if (!literals.every(isLiteral)) return AST.unknownKeyword
       const allowed = declared === undefined
         ? literals
         : literals.filter((v) => {
           const t = typeOfValue(v)
           return t !== undefined && (declared.includes(t) || (t === "integer" && declared.includes("number")))
         })
-      if (allowed.length === 0) return erase(Schema.Never)
-      const literal = erase(Schema.Literal(...(allowed as Array<string | number | boolean | null>)))
-      if (allowed.length === 1) return literal
+      const literal = union((allowed as Array<AST.LiteralValue>).map((v) => new AST.Literal(v)))
+      if (allowed.length <= 1) return literal
       // one message for the whole enum rather than one per value
       const expected = `one of ${allowed.map((v) => formatActual(v)).join(", ")}`
-      return literal.annotations({
-        message: (issue) => ({ message: expectedMessage(expected)(issue), override: true })
+      return AST.annotations(literal, {
+        [AST.MessageAnnotationId]: (issue: ParseResult.ParseIssue) => ({ message: expectedMessage(expected)(issue), override: true })
       })
     }
     const types: ReadonlyArray<PrimitiveType> | undefined = declared ??
       ("properties" in node || "required" in node ? ["object"] : "items" in node ? ["array"] : undefined)
-    if (types === undefined) return Schema.Unknown
-    const members = types.map((t) => ofType(t, node))
-    if (members.length === 0) return erase(Schema.Never)
-    return members.length === 1 ? members[0]! : erase(Schema.Union(...members))
+    if (types === undefined) return AST.unknownKeyword
+    return union(types.map((t) => ofType(t, node)))
   }
 
-  const ofType = (type: PrimitiveType, node: Json): JsonValueSchema => {
+  const ofType = (type: PrimitiveType, node: Json): AST.AST => {
     switch (type) {
       case "null":
-        return erase(Schema.Null)
+        return AST.null
       case "boolean":
-        return erase(Schema.Boolean)
+        return AST.booleanKeyword
       case "string":
         return stringSchema(node)
       case "integer":
         return numberSchema(Integer, node)
       case "number":
-        return numberSchema(Schema.Number, node)
+        return numberSchema(AST.numberKeyword, node)
       case "array":
         return arraySchema(node)
       case "object":
@@ -422,12 +432,12 @@ export const makeConverter = (document: unknown): JsonSchemaConverter => {
     }
   }
 
-  const stringSchema = (node: Json): JsonValueSchema => {
-    let s: Schema.Schema<string> = node["format"] === "date"
+  const stringSchema = (node: Json): AST.AST => {
+    let s: AST.AST = node["format"] === "date"
       ? DateString
       : node["format"] === "date-time"
       ? DateTimeString
-      : Schema.String
+      : AST.stringKeyword
     const pattern = node["pattern"]
     if (typeof pattern === "string") {
       let regex: RegExp | undefined
@@ -438,76 +448,86 @@ export const makeConverter = (document: unknown): JsonSchemaConverter => {
       }
       if (regex !== undefined) {
         const re = regex
-        s = check(s, (v) => re.test(v), `a string matching ${pattern}`, { pattern })
+        s = check(s, (v: string) => re.test(v), `a string matching ${pattern}`, { pattern })
       }
     }
     const minLength = nonNegativeInt(node["minLength"])
     if (minLength !== undefined) {
-      s = check(s, (v) => codePoints(v) >= minLength, `a string of at least ${minLength} character(s)`, { minLength })
+      s = check(s, (v: string) => codePoints(v) >= minLength, `a string of at least ${minLength} character(s)`, { minLength })
     }
     const maxLength = nonNegativeInt(node["maxLength"])
     if (maxLength !== undefined) {
-      s = check(s, (v) => codePoints(v) <= maxLength, `a string of at most ${maxLength} character(s)`, { maxLength })
+      s = check(s, (v: string) => codePoints(v) <= maxLength, `a string of at most ${maxLength} character(s)`, { maxLength })
     }
-    return erase(s)
+    return s
   }
 
-  const numberSchema = (base: Schema.Schema<number>, node: Json): JsonValueSchema => {
+  const numberSchema = (base: AST.AST, node: Json): AST.AST => {
     let s = base
     const minimum = finiteNumber(node["minimum"])
-    if (minimum !== undefined) s = check(s, (n) => n >= minimum, `a number >= ${minimum}`, { minimum })
+    if (minimum !== undefined) s = check(s, (n: number) => n >= minimum, `a number >= ${minimum}`, { minimum })
     const maximum = finiteNumber(node["maximum"])
-    if (maximum !== undefined) s = check(s, (n) => n <= maximum, `a number <= ${maximum}`, { maximum })
+    if (maximum !== undefined) s = check(s, (n: number) => n <= maximum, `a number <= ${maximum}`, { maximum })
     const exclusiveMinimum = finiteNumber(node["exclusiveMinimum"])
     if (exclusiveMinimum !== undefined) {
-      s = check(s, (n) => n > exclusiveMinimum, `a number > ${exclusiveMinimum}`, { exclusiveMinimum })
+      s = check(s, (n: number) => n > exclusiveMinimum, `a number > ${exclusiveMinimum}`, { exclusiveMinimum })
     }
     const exclusiveMaximum = finiteNumber(node["exclusiveMaximum"])
     if (exclusiveMaximum !== undefined) {
-      s = check(s, (n) => n < exclusiveMaximum, `a number < ${exclusiveMaximum}`, { exclusiveMaximum })
+      s = check(s, (n: number) => n < exclusiveMaximum, `a number < ${exclusiveMaximum}`, { exclusiveMaximum })
     }
-    return erase(s)
+    return s
   }
 
-  const arraySchema = (node: Json): JsonValueSchema => {
+  const arraySchema = (node: Json): AST.AST => {
     // `prefixItems`, `contains` and friends are not checked
-    let s: Schema.Schema<ReadonlyArray<unknown>> = Schema.Array("items" in node ? convert(node["items"]) : Schema.Unknown)
-      .annotations({ message: expectedMessage("an array") })
+    const items = "items" in node ? convert(node["items"]) : AST.unknownKeyword
+    let s: AST.AST = new AST.TupleType([], [new AST.Type(items)], true, { [AST.MessageAnnotationId]: expectedMessage("an array") })
     const minItems = nonNegativeInt(node["minItems"])
     if (minItems !== undefined) {
-      s = check(s, (a) => a.length >= minItems, `an array of at least ${minItems} item(s)`, { minItems })
+      s = check(s, (a: ReadonlyArray<unknown>) => a.length >= minItems, `an array of at least ${minItems} item(s)`, { minItems })
     }
     const maxItems = nonNegativeInt(node["maxItems"])
     if (maxItems !== undefined) {
-      s = check(s, (a) => a.length <= maxItems, `an array of at most ${maxItems} item(s)`, { maxItems })
+      s = check(s, (a: ReadonlyArray<unknown>) => a.length <= maxItems, `an array of at most ${maxItems} item(s)`, { maxItems })
     }
-    return erase(s)
+    return s
   }
 
-  const objectSchema = (node: Json): JsonValueSchema => {
+  const objectSchema = (node: Json): AST.AST => {
     const properties = isJsonObject(node["properties"]) ? node["properties"] : {}
     const required = new Set(Array.isArray(node["required"]) ? node["required"].filter(Predicate.isString) : [])
-    if (Object.keys(properties).length === 0 && required.size === 0) return erase(AnyObject)
-    const fields: Record<string, Schema.Schema.All | Schema.PropertySignature.All> = {}
-    for (const [name, sub] of Object.entries(properties)) fields[name] = property(sub, required.has(name))
+    if (Object.keys(properties).length === 0 && required.size === 0) return AnyObject
+    const signatures: Array<AST.PropertySignature> = []
+    for (const [name, sub] of Object.entries(properties)) signatures.push(property(name, sub, required.has(name)))
     // required but not described: present with any value
-    for (const name of required) if (!(name in fields)) fields[name] = Schema.Unknown
+    for (const name of required) {
+      if (!Object.hasOwn(properties, name)) signatures.push(new AST.PropertySignature(name, AST.unknownKeyword, false, true))
+    }
     // (a struct accepts objects only, not arrays; and it keeps quiet about properties it does not declare)
-    return erase(Schema.Struct(fields).annotations(objectMessage))
+    return new AST.TypeLiteral(signatures, [], objectMessage)
   }
 
-  const property = (sub: unknown, isRequired: boolean): Schema.Schema.All | Schema.PropertySignature.All => {
-    const schema = convert(sub)
+  /** `Schema.propertySignature(schema)` or `Schema.optional(schema)`, as a struct's property `name`. */
+  const property = (name: string, sub: unknown, isRequired: boolean): AST.PropertySignature => {
+    const ast = convert(sub)
     // annotations written next to a $ref describe this property, not the referenced schema
     const useAnnotations = isJsonObject(sub) && typeof sub["$ref"] === "string" ? annotationsOf(sub) : {}
-    const signature = isRequired ? Schema.propertySignature(schema) : Schema.optional(schema)
-    return Object.keys(useAnnotations).length === 0 ? signature : signature.annotations(useAnnotations)
+    if (isRequired) return new AST.PropertySignature(name, ast, false, true, useAnnotations)
+    const type = ast === AST.undefinedKeyword || ast === AST.neverKeyword ? AST.undefinedKeyword : AST.Union.make([ast, AST.undefinedKeyword])
+    return new AST.PropertySignature(name, type, true, true, useAnnotations)
   }
 
-  const component = (name: string): JsonValueSchema =>
-    reference(`#/components/schemas/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`)
+  const components = new Map<string, JsonValueSchema>()
+  const component = (name: string): JsonValueSchema => {
+    const known = components.get(name)
+    if (known !== undefined) return known
+    const schema = toSchema(reference(`#/components/schemas/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`))
+    components.set(name, schema)
+    return schema
+  }
 
-  return { convert, component }
+  return { convert: (node) => toSchema(convert(node)), component }
 }
 
 /**
