@@ -1,6 +1,7 @@
 /**
  * CPU profile of one scenario's timed read, in a fresh process:
- * `npx tsx bench/profile.ts connector:members 100000 [top]` (or `connector:paystubs 0`).
+ * `npx tsx bench/profile.ts connector:members 100000 [top] [package]` (or `connector:paystubs 0`); with a package
+ * (`effect`, `undici`, `src`, `node`, …), also the top frames of that package alone.
  *
  * tsx squeezes each module onto one line, which makes profile positions useless, so the project (src/ and
  * bench/) is first compiled file by file with esbuild (tsx's own dependency) into a temp dir that links
@@ -35,7 +36,7 @@ interface CpuProfile {
   readonly timeDeltas: ReadonlyArray<number>
 }
 
-const [scenario = "connector:members", sizeArg = "100000", topArg = "30"] = process.argv.slice(2)
+const [scenario = "connector:members", sizeArg = "100000", topArg = "30", focus] = process.argv.slice(2)
 if (!isScenarioName(scenario)) throw new Error(`unknown scenario ${scenario}`)
 const size = Number(sizeArg)
 const top = Number(topArg)
@@ -122,6 +123,8 @@ const packageOf = (source: string): string => {
 }
 
 const self = new Map<string, number>()
+/** self time of the frames of the package named by the 4th argument (`effect`, `undici`, `src`, …) */
+const focused = new Map<string, number>()
 const byFile = new Map<string, number>()
 const byPackage = new Map<string, number>()
 const inclusive = new Map<string, number>()
@@ -140,6 +143,7 @@ profile.samples.forEach((id, i) => {
   byFile.set(source, (byFile.get(source) ?? 0) + delta)
   const pkg = packageOf(source)
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + delta)
+  if (pkg === focus) focused.set(frame, (focused.get(frame) ?? 0) + delta)
   const counted = new Set<string>()
   for (let n: ProfileNode | undefined = node; n !== undefined; n = nodes.get(parent.get(n.id) ?? -1)) {
     if (!isProject(n)) continue
@@ -163,3 +167,4 @@ console.log(`\ntop frames by self time:\n${table(self, top)}`)
 console.log(`\nself time by file:\n${table(byFile, 15)}`)
 console.log(`\nself time by package:\n${table(byPackage, 10)}`)
 console.log(`\nproject functions by inclusive time:\n${table(inclusive, top, true)}`)
+if (focus !== undefined) console.log(`\ntop frames of ${focus} by self time:\n${table(focused, top)}`)

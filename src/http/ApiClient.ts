@@ -49,6 +49,15 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
       const baseHeaders: Record<string, string> = { accept: "application/json" }
       for (const [name, value] of Object.entries(requester.headers)) baseHeaders[name.toLowerCase()] = value
 
+      /** The request headers with a token: the same object for every request with that token (undici only reads it). */
+      let authorized: { readonly token: Redacted.Redacted<string>; readonly headers: Readonly<Record<string, string>> } | undefined
+      const headersWith = (token: Redacted.Redacted<string>) => {
+        if (authorized?.token !== token) {
+          authorized = { token, headers: { ...baseHeaders, authorization: `Bearer ${Redacted.value(token)}` } }
+        }
+        return authorized.headers
+      }
+
       /** What every call of an endpoint shares, worked out on its first call. */
       const targets = new Map<string, Target>()
       const targetOf = (endpointId: string): Target | undefined => {
@@ -58,12 +67,16 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
         if (endpoint === undefined) return undefined
         const method = endpointMethod(manifest, endpoint)
         const request = `${method} ${endpoint.path}`
+        const fail: Fail = (reason, detail, extra = {}) => new ApiError({ reason, endpoint: endpointId, request, detail, ...extra })
         const target: Target = {
           endpoint,
           method,
           repeatable: endpointRepeatable(manifest, endpoint),
           path: compilePath(endpoint.path),
-          fail: (reason, detail, extra = {}) => new ApiError({ reason, endpoint: endpointId, request, detail, ...extra })
+          fail,
+          classified: (response) => classify(manifest, endpoint, response, fail),
+          transportError: (e) =>
+            Effect.fail(fail("Transport", e.message, { ...(e.timedOut ? { timedOut: true } : {}), ...(e.unsent ? { unsent: true } : {}) }))
         }
         targets.set(endpointId, target)
         return target
@@ -73,7 +86,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
       const send = (endpointId: string, input: CallInput, track?: { unclear: boolean }): Effect.Effect<unknown, ApiError | TokenError> => {
         const target = targetOf(endpointId)
         if (target === undefined) return Effect.dieMessage(`unknown endpoint "${endpointId}"`)
-        const { endpoint, method, fail } = target
+        const { method, fail, classified, transportError } = target
 
         const path = target.path(input.path ?? {})
         if (typeof path !== "string") return Effect.fail(fail("InvalidRequest", `no value for path parameter {${path.missing}}`))
@@ -91,13 +104,10 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
           transport.send({
             method,
             url,
-            headers: { ...baseHeaders, authorization: `Bearer ${Redacted.value(token)}` },
+            headers: headersWith(token),
             body,
             timeout: requester.timeout
           })
-        const transportError = (e: TransportFailure) =>
-          Effect.fail(fail("Transport", e.message, { ...(e.timedOut ? { timedOut: true } : {}), ...(e.unsent ? { unsent: true } : {}) }))
-        const classified = (response: TransportResponse) => classify(manifest, endpoint, response, fail)
 
         // a 401 refreshes the token once and sends the request again with it
         const replay = (refused: Redacted.Redacted<string>) =>
@@ -170,6 +180,9 @@ interface Target {
   readonly repeatable: boolean
   readonly path: (values: Readonly<Record<string, string>>) => string | { missing: string }
   readonly fail: Fail
+  /** a response as its body, or the `ApiError` its status means */
+  readonly classified: (response: TransportResponse) => Effect.Effect<unknown, ApiError>
+  readonly transportError: (e: TransportFailure) => Effect.Effect<never, ApiError>
 }
 
 const errorDetail = (body: unknown, status: number): string => {

@@ -98,17 +98,12 @@ const headerRecord = (headers: Record<string, string | Array<string> | undefined
   return out
 }
 
-/** A response whose headers are made into a record only when read (most responses' headers never are). */
-const response = (status: number, raw: Record<string, string | Array<string> | undefined>, text: string): TransportResponse => {
-  let headers: Record<string, string> | undefined
-  return {
-    status,
-    text,
-    get headers() {
-      return (headers ??= headerRecord(raw))
-    }
-  }
-}
+/** A response: its headers as one record of lower-case names. */
+const response = (status: number, raw: Record<string, string | Array<string> | undefined>, text: string): TransportResponse => ({
+  status,
+  headers: headerRecord(raw),
+  text
+})
 
 /**
  * undici's controller keeps the response's raw header buffers, which are views of the socket's 64 KiB read

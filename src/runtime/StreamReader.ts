@@ -153,11 +153,13 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       }
       /** One page: its records, and where the next page starts (cursor loops and page caps fail). */
       const fetcher = (input: CallInput, added: Added): PageFetch => ({
-        request: (state) =>
-          api.call(def.endpointId, {
-            ...input,
-            query: { ...input.query, [paginator.limit_param]: paginator.page_size, [paginator.cursor_param]: state.cursor }
-          }),
+        request: (state) => {
+          const query: Record<string, string | number | boolean | undefined> = {}
+          for (const name in input.query) query[name] = input.query[name]
+          query[paginator.limit_param] = paginator.page_size
+          query[paginator.cursor_param] = state.cursor
+          return api.call(def.endpointId, { path: input.path, query, body: input.body })
+        },
         page: (body, state, seen) => {
           const records = recordsOf(body, added)
           if (records instanceof ReadError) return records
