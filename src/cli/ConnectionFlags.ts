@@ -9,31 +9,41 @@ export const configOption = Options.file("config").pipe(
   Options.withDescription("the connection config (JSON; `spec` prints its JSON Schema)")
 )
 
+/** The command-line names of the token store flags (besides `--config`), by their field in `StoreFlags`. */
+export const storeFlagNames = {
+  clientId: "client-id",
+  clientSecretEnv: "client-secret-env",
+  tokenStore: "token-store",
+  connection: "connection",
+  baseUrl: "base-url",
+  authorizeUrl: "authorize-url"
+} as const
+
 export const storeFlags = {
   config: Options.optional(configOption),
-  clientId: Options.text("client-id").pipe(
+  clientId: Options.text(storeFlagNames.clientId).pipe(
     Options.withDescription("OAuth client id (default: the config's client_id, else $JUSTWORKS_CLIENT_ID)"),
     Options.optional
   ),
-  clientSecretEnv: Options.text("client-secret-env").pipe(
+  clientSecretEnv: Options.text(storeFlagNames.clientSecretEnv).pipe(
     Options.withPseudoName("VAR"),
     Options.withDescription("environment variable holding the OAuth client secret (default JUSTWORKS_CLIENT_SECRET; else the config's client_secret)"),
     Options.optional
   ),
-  tokenStore: Options.file("token-store").pipe(
+  tokenStore: Options.file(storeFlagNames.tokenStore).pipe(
     Options.withDescription("the encrypted SQLite token store (default: the config's token_store, else ~/.local/share/justworks-connector/tokens.db); key in $JUSTWORKS_TOKEN_KEY"),
     Options.optional
   ),
-  connection: Options.text("connection").pipe(
+  connection: Options.text(storeFlagNames.connection).pipe(
     Options.withPseudoName("ID"),
     Options.withDescription("the connection's id in the token store (default: the config's connection_id, else \"default\")"),
     Options.optional
   ),
-  baseUrl: Options.text("base-url").pipe(
+  baseUrl: Options.text(storeFlagNames.baseUrl).pipe(
     Options.withDescription("the API's base URL (default: the config's base_url, else production)"),
     Options.optional
   ),
-  authorizeUrl: Options.text("authorize-url").pipe(
+  authorizeUrl: Options.text(storeFlagNames.authorizeUrl).pipe(
     Options.withDescription("where users grant access (default: the config's authorize_url, else the manifest's)"),
     Options.optional
   )

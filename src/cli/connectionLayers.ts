@@ -10,13 +10,14 @@ import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
 import { configSelection, connectionOptions, expandHome, holdsTokens, tokenStoreKey, tokenStorePath } from "../config/connectionOptions.js"
 import { isHttpUrl } from "../config/ConnectorConfig.js"
+import type { ConnectorConfig } from "../config/ConnectorConfig.js"
 import { loadConfig } from "../config/loadConfig.js"
 import { readManifestEssentials } from "../config/ManifestEssentials.js"
 import { MAX_MOCK_MEMBERS } from "../../mocks/mockData.js"
 import { mockServer } from "../../mocks/mockServer.js"
 import { ConnectionInfo } from "./ConnectionInfo.js"
 import { demoCompany } from "./demoCompany.js"
-import type { StoreFlags } from "./ConnectionFlags.js"
+import { storeFlagNames, type StoreFlags } from "./ConnectionFlags.js"
 import { UsageError } from "./UsageError.js"
 
 /** Where `connect` keeps tokens unless told otherwise. */
@@ -44,17 +45,26 @@ export const configConnection = (file: string) =>
 
 /**
  * A connection of the token store, for connect, disconnect and healthcheck: flags first, then the config
- * file if one is given, then environment variables and defaults.
+ * file if one is given (`loaded`: its contents, when the caller has read it already), then environment
+ * variables and defaults.
  */
-export const storeConnection = (flags: StoreFlags, selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> }) =>
+export const storeConnection = (
+  flags: StoreFlags,
+  selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> },
+  loaded?: ConnectorConfig
+) =>
   Layer.unwrapEffect(Effect.gen(function*() {
-    for (const [flag, value] of [["--base-url", flags.baseUrl], ["--authorize-url", flags.authorizeUrl]] as const) {
+    for (const key of ["baseUrl", "authorizeUrl"] as const) {
+      const value = flags[key]
       if (Option.isSome(value) && !isHttpUrl(value.value)) {
-        return yield* new UsageError({ reason: "InvalidOption", message: `${flag} must be an http(s) URL such as https://public-api.justworks.com, got ${JSON.stringify(value.value)}` })
+        return yield* new UsageError({
+          reason: "InvalidOption",
+          message: `--${storeFlagNames[key]} must be an http(s) URL such as https://public-api.justworks.com, got ${JSON.stringify(value.value)}`
+        })
       }
     }
     const file = Option.getOrUndefined(flags.config)
-    const config = file === undefined ? undefined : yield* loadConfig(file)
+    const config = file === undefined ? undefined : loaded ?? (yield* loadConfig(file))
     const chosen = selection.presets.length > 0 || selection.actions.length > 0
     // the flags' presets and actions are checked by the command; the config's here, located in the file
     const selected = chosen || config === undefined || file === undefined
@@ -98,14 +108,9 @@ export const storeConnection = (flags: StoreFlags, selection: { readonly presets
 
 /** The token store flags given on the command line (besides `--config`). */
 const storeFlagsGiven = (flags: StoreFlags): Array<string> =>
-  ([
-    ["--client-id", flags.clientId],
-    ["--client-secret-env", flags.clientSecretEnv],
-    ["--token-store", flags.tokenStore],
-    ["--connection", flags.connection],
-    ["--base-url", flags.baseUrl],
-    ["--authorize-url", flags.authorizeUrl]
-  ] as const).filter(([, value]) => Option.isSome(value)).map(([name]) => name)
+  (Object.keys(storeFlagNames) as Array<keyof typeof storeFlagNames>)
+    .filter((key) => Option.isSome(flags[key]))
+    .map((key) => `--${storeFlagNames[key]}`)
 
 /**
  * The connection `healthcheck` checks: a config file's (its tokens, or the token store it names), unless token
@@ -125,7 +130,7 @@ export const healthcheckConnection = (flags: StoreFlags) =>
         message: `${file} holds its own tokens: ${given.join(", ")} ${given.length === 1 ? "applies" : "apply"} to a connection of the token store; pass either`
       })
     }
-    return storeConnection(flags, { presets: [], actions: [] })
+    return storeConnection(flags, { presets: [], actions: [] }, config)
   }))
 
 /** The stateful mock API, started in this process, and a connection to it holding every scope. */
