@@ -1,7 +1,8 @@
 /**
  * Batch actions on the built CLI against the stateful mock of this process: a dry run sends nothing; invalid
  * rows are listed with their lines and nothing is sent; a run killed mid-way and resumed with --resume ends
- * with every deduction created once and one result per row; rows come from a file, stdin or a request body.
+ * with every deduction created once and one result per row; a last batch the API refuses is reported not
+ * applied, with the hint to resume; rows come from a file, stdin or a request body.
  */
 import { writeFileSync } from "node:fs"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
@@ -114,6 +115,26 @@ describe("batch actions on the command line", () => {
     expect(new Set(written.map((d) => d.operation_id)).size).toBe(1_000)
     expect(new Set(written.map((d) => d.id))).toEqual(new Set(results.map((r) => r["deduction_id"])))
   }, 60_000)
+
+  it("a last batch the API refuses (a dead token): its rows failed, not applied, and the summary says to resume", async () => {
+    const deadConfig = writeJson(tmp.file("dead-config.json"), {
+      client_id: mock.clientId,
+      client_secret: mock.clientSecret,
+      access_token: "an-expired-access-token",
+      refresh_token: "a-revoked-refresh-token",
+      base_url: mock.url
+    })
+    const input = rowsFile("refused.jsonl", jsonLines(deductionRows(mock, 3, "Refused")))
+    const before = mock.store.writtenDeductions().length
+    const refused = await runCli(["action", "create_deductions", "--config", deadConfig, "--journal", tmp.file("refused.db"), "--input", input])
+    expect(refused.code).toBe(1)
+    expect(hasStackTrace(refused.stderr)).toBe(false)
+    expect(resultLines(refused.stdout).map((r) => [r["line"], r["status"]])).toEqual([[1, "failed"], [2, "failed"], [3, "failed"]])
+    expect(refused.stderr.trim().split("\n").at(-1)).toMatch(
+      /^justworks-connector: create_deductions: 3 rows: 3 failed \(journal: .*refused\.db\); 3 not applied; run the same command with --resume to send the unsettled rows again$/
+    )
+    expect(mock.store.writtenDeductions().length).toBe(before)
+  })
 
   it("rows on standard input; cancel takes the request body form; an already canceled deduction is reported unchanged", async () => {
     const rows = deductionRows(mock, 3, "From stdin")
