@@ -238,6 +238,21 @@ describe("Airbyte protocol commands", () => {
     results.forEach((result, i) => rejects(result, cases[i]![1]))
   })
 
+  it("a command line the parser refuses: each problem on a line of its own with the program's name, nothing on stdout", async () => {
+    const [directory, notANumber] = await Promise.all([
+      cli("read", "--config", tmp.dir),
+      cli("sync", "--mock-members", "many")
+    ])
+    expect(directory.code).toBe(1)
+    expect(directory.stdout).toBe("")
+    expect(directory.stderr.trim().split("\n")).toEqual([
+      `justworks-connector: Expected path '${tmp.dir}' to be a regular file`,
+      "justworks-connector: Expected to find option: '--catalog'"
+    ])
+    expect(notANumber.code).toBe(1)
+    expect(notANumber.stderr.trim()).toBe("justworks-connector: 'many' is not a integer")
+  })
+
   it("action: input is checked before any request; prints the JSON result; SSNs are masked", async () => {
     mock.clearLog()
     const [unknown, missing, badBody] = await Promise.all([

@@ -2,10 +2,10 @@
 /**
  * The `justworks-connector` command line. This file is the edge: it builds the command tree, gives each
  * command the layers it needs (connection, sync database, output, logger) and renders failures: Airbyte
- * commands as one TRACE error on stdout plus a line on stderr, the others as a line on stderr; always a
- * non-zero exit, never a stack trace. Heavy modules are imported when a command needs them.
+ * commands as one TRACE error on stdout plus a line on stderr, the others as a line on stderr, a command line
+ * that does not parse as a line per problem; always a non-zero exit, never a stack trace. Heavy modules are imported when a command needs them.
  */
-import { Command } from "@effect/cli"
+import { Command, HelpDoc, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Cause, Clock, Console, Effect, Exit, Layer, Logger, LogLevel, Option } from "effect"
@@ -36,6 +36,29 @@ class Reported {
 }
 
 const stderrLine = (error: unknown) => Console.error(`justworks-connector: ${describeError(error).message}`)
+
+/**
+ * @effect/cli prints a command line it cannot parse (a missing option, a directory given for a file) as bare
+ * text on stderr before failing. The parser runs with a console whose `error` prints nothing, and the failure
+ * is printed once, each line with the program's name (`parseFailure`); commands run with the real console.
+ */
+const realConsoles = new WeakMap<Console.Console, Console.Console>()
+const quietParser = (real: Console.Console): Console.Console => {
+  const quiet: Console.Console = { ...real, error: () => Effect.void }
+  realConsoles.set(quiet, real)
+  return quiet
+}
+const withRealConsole = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.consoleWith((current) => Effect.withConsole(effect, realConsoles.get(current) ?? current))
+
+const parseFailure = (error: ValidationError.ValidationError) =>
+  Effect.zipRight(
+    Console.error(
+      HelpDoc.toAnsiText(error.error).split("\n").map((line) => line.trim()).filter((line) => line !== "")
+        .map((line) => `justworks-connector: ${line}`).join("\n")
+    ),
+    Effect.fail(new Reported())
+  )
 
 /** Airbyte commands: a TRACE error on stdout, the same line on stderr. */
 const airbyteFailures = <R, E>(effect: Effect.Effect<void, E, R>) =>
@@ -88,11 +111,11 @@ const none = { presets: [], actions: [] }
 
 /** Airbyte commands: protocol messages (logs included) on stdout, failures as a TRACE error. */
 const airbyte = <Name extends string, R, E, A>(command: Command.Command<Name, R, E, A>) =>
-  command.pipe(Command.transformHandler(airbyteFailures), Command.provide(airbyteOutput))
+  command.pipe(Command.transformHandler(airbyteFailures), Command.provide(airbyteOutput), Command.transformHandler(withRealConsole))
 
 /** The other commands: warnings and errors on stderr, failures as one line. */
 const human = <Name extends string, R, E, A>(command: Command.Command<Name, R, E, A>) =>
-  command.pipe(Command.transformHandler(humanFailures), Command.provide(humanLogs))
+  command.pipe(Command.transformHandler(humanFailures), Command.provide(humanLogs), Command.transformHandler(withRealConsole))
 
 /** A command on the connection of its `--config` file. */
 const onConfig = <Name extends string, R, E, A extends { readonly config: string }>(command: Command.Command<Name, R, E, A>) =>
@@ -134,7 +157,8 @@ const teardown = <E, A>(exit: Exit.Exit<E, A>, onExit: (code: number) => void) =
   onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
 }
 
-cli(process.argv).pipe(
+Effect.consoleWith((real) => Effect.withConsole(cli(process.argv), quietParser(real))).pipe(
+  Effect.catchIf(ValidationError.isValidationError, parseFailure),
   // a defect is a bug of the connector: one line, no stack trace
   Effect.catchAllDefect((defect) =>
     Effect.zipRight(
