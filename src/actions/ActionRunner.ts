@@ -10,7 +10,7 @@ import { ApiClient } from "../http/ApiClient.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
 import { endpointMethod } from "../manifest/streams.js"
 import { closure, presetsGranting } from "../scopes/ScopeAlgebra.js"
-import { pathParams } from "../spec/OpenApiSpec.js"
+import { operationAt, pathParams } from "../spec/OpenApiSpec.js"
 import { makeBodyChecker } from "./actionBody.js"
 
 export class ActionError extends Schema.TaggedError<ActionError>()("ActionError", {
@@ -59,7 +59,7 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
         const endpointId = action.endpoint ?? id
         const endpoint = manifest.endpoints[endpointId]!
         const method = endpointMethod(manifest, endpoint)
-        const operation = spec.operations.find((o) => o.method === method && o.path === endpoint.path)!
+        const operation = operationAt(spec, method, endpoint.path)!
 
         const path: Record<string, string> = {}
         for (const name of pathParams(endpoint.path)) {

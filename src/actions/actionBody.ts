@@ -6,7 +6,7 @@ import type { Manifest } from "../manifest/Manifest.js"
 import { endpointMethod } from "../manifest/streams.js"
 import { isJsonObject, makeConverter } from "../records/jsonSchemaToEffect.js"
 import { makeValidator, type RecordValidator } from "../records/RecordSchemas.js"
-import { pathParams, type OpenApiSpec } from "../spec/OpenApiSpec.js"
+import { operationAt, pathParams, type OpenApiSpec } from "../spec/OpenApiSpec.js"
 import { requestBodySchema } from "../spec/requestBodySchema.js"
 
 export interface BodyProblem {
@@ -27,7 +27,7 @@ export const makeBodyChecker = (manifest: Manifest, spec: OpenApiSpec) => {
     const endpoint = action === undefined ? undefined : manifest.endpoints[action.endpoint ?? actionId]
     const method = endpoint === undefined ? undefined : endpointMethod(manifest, endpoint)
     const described = endpoint === undefined || method === undefined || method === "GET" ? undefined : requestBodySchema(spec.document, method, endpoint.path)
-    const operation = endpoint === undefined ? undefined : spec.operations.find((o) => o.method === method && o.path === endpoint.path)
+    const operation = endpoint === undefined || method === undefined ? undefined : operationAt(spec, method, endpoint.path)
     const built = endpoint === undefined || described === undefined ? null : {
       validate: makeValidator(converter.convert(described.schema)),
       required: described.required,

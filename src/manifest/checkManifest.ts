@@ -7,7 +7,7 @@ import type { Manifest } from "./Manifest.js"
 import type { ManifestErrorReason } from "./ManifestError.js"
 import { endpointMethod, streamsOf } from "./streams.js"
 import { closure, covers } from "../scopes/ScopeAlgebra.js"
-import { pathParams, type OpenApiSpec, type SpecOperation } from "../spec/OpenApiSpec.js"
+import { operationAt, pathParams, type OpenApiSpec, type SpecOperation } from "../spec/OpenApiSpec.js"
 import { batchContract } from "../writes/BatchContract.js"
 
 export type Path = ReadonlyArray<string | number>
@@ -174,7 +174,7 @@ export const checkManifest = (manifest: Manifest, spec: OpenApiSpec): Array<Path
   for (const key of ["token_url", "revoke_url"] as const) {
     const url = manifest.auth[key]
     if (!url.startsWith("/")) continue
-    const op = spec.operations.find((o) => o.method === "POST" && o.path === url)
+    const op = operationAt(spec, "POST", url)
     if (op === undefined) report("Spec", ["auth", key], `POST ${url} is not an operation of ${spec.file}`)
     else used.set(op.operationId, ["auth", key])
   }

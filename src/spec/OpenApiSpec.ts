@@ -34,6 +34,10 @@ export interface OpenApiSpec {
   readonly document: unknown
 }
 
+/** The operation of `method` (upper case) and `path` (as the spec writes it), if the spec has one. */
+export const operationAt = (spec: OpenApiSpec, method: string, path: string): SpecOperation | undefined =>
+  spec.operations.find((o) => o.method === method && o.path === path)
+
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const
 
 type Json = Record<string, unknown>

@@ -7,6 +7,7 @@ import { Effect, Schema } from "effect"
 import { decodeJson, readJsonFile } from "../../config/readJson.js"
 import { InputError } from "../../config/InputError.js"
 import type { LoadedManifest } from "../../manifest/loadManifest.js"
+import { operationAt } from "../../spec/OpenApiSpec.js"
 import { deref, isJsonObject, isStrictDateTime, makeConverter } from "../../records/jsonSchemaToEffect.js"
 import { makeValidator } from "../../records/RecordSchemas.js"
 import type { StreamState } from "../../runtime/StreamReader.js"
@@ -47,7 +48,7 @@ export const checkCursors = (
       const cursor = state.get(stream.name)?.cursor
       const param = stream.endpoint.incremental?.request_param
       if (!incremental || cursor === undefined || param === undefined) continue
-      const operation = loaded.spec.operations.find((o) => o.method === stream.method && o.path === stream.endpoint.path)
+      const operation = operationAt(loaded.spec, stream.method, stream.endpoint.path)
       const parameter = operation?.parameters.find((p) => p.in === "query" && p.name === param)
       if (parameter?.schema === undefined) continue
       // a date-time is taken strictly in a request (records are read leniently)
