@@ -52,6 +52,14 @@ const writeAll = (writer: BatchWriter["Type"], action: string, values: ReadonlyA
     return Chunk.toArray(yield* Stream.runCollect(writer.write(plan, options)))
   })
 
+/** The ids of `n` deductions created for the test, each with its row of `cancel_deductions`; the log cleared. */
+const createdToCancel = (mock: MockServer, writer: BatchWriter["Type"], n: number) =>
+  Effect.map(writeAll(writer, "create_deductions", deductionRows(mock, n)), (created) => {
+    mock.clearLog()
+    const ids = created.map((r) => r.id!)
+    return { ids, rows: ids.map((id) => ({ deduction_id: id })) }
+  })
+
 const statuses = (results: ReadonlyArray<RowResult>) =>
   results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {})
 
@@ -142,9 +150,7 @@ describe("batch writes", () => {
   it.live("a cancel whose every send broke after the API acted: resumed, the rows say the lost sends may have applied them", () =>
     withJournal({ maxAttempts: 2 }, (mock, writer, journal) =>
       Effect.gen(function*() {
-        const ids = (yield* writeAll(writer, "create_deductions", deductionRows(mock, 3))).map((r) => r.id!)
-        const rows = ids.map((id) => ({ deduction_id: id }))
-        mock.clearLog()
+        const { ids, rows } = yield* createdToCancel(mock, writer, 3)
         mock.setFaults([{ kind: "apply_then_reset", at: [1, 2], path: "/v1/deductions/cancel" }])
         const first = yield* writeAll(writer, "cancel_deductions", rows, { journal })
         expect(statuses(first)).toEqual({ unknown: 3 })
@@ -166,9 +172,7 @@ describe("batch writes", () => {
   it.live("a cancel refused to the end (429): not applied, and resumed after someone else canceled, the rows are simply unchanged", () =>
     withJournal({ maxAttempts: 2 }, (mock, writer, journal) =>
       Effect.gen(function*() {
-        const ids = (yield* writeAll(writer, "create_deductions", deductionRows(mock, 2))).map((r) => r.id!)
-        const rows = ids.map((id) => ({ deduction_id: id }))
-        mock.clearLog()
+        const { ids, rows } = yield* createdToCancel(mock, writer, 2)
         mock.setFaults([{ kind: "rate_limit", at: [1, 2], path: "/v1/deductions/cancel", retryAfter: { seconds: 0 } }])
         const first = yield* writeAll(writer, "cancel_deductions", rows, { journal })
         expect(first.map((r) => [r.status, r.resend])).toEqual([["failed", true], ["failed", true]])
