@@ -3,7 +3,8 @@
  * The `justworks-connector` command line. This file is the edge: it builds the command tree, gives each
  * command the layers it needs (connection, sync database, output, logger) and renders failures: Airbyte
  * commands as one TRACE error on stdout plus a line on stderr, the others as a line on stderr, a command line
- * that does not parse as a line per problem; always a non-zero exit, never a stack trace. Heavy modules are imported when a command needs them.
+ * that does not parse as a line per problem; always a non-zero exit, never a stack trace. Heavy modules are
+ * imported when a command needs them.
  */
 import { Command, HelpDoc, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
