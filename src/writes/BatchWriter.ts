@@ -229,12 +229,12 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
                 : c.unchangedWhen !== undefined && message !== null && message.toLowerCase().includes(c.unchangedWhen.toLowerCase())
                 ? "unchanged"
                 : "failed"
-              // already done, and sent before without an answer: whether that send or someone else did it is unknown
+              // already done, and sent before with an unclear outcome: whether that send or someone else did it is unknown
               const sentEarlier = track.unclear || sentBefore.has(row.row.position)
               const error = state === "applied"
                 ? null
                 : state === "unchanged" && sentEarlier
-                ? `${message} This row had been sent before without an answer: that send may be what applied it.`
+                ? `${message} This row had been sent before with an unclear outcome (no answer, or a server error): that send may be what applied it.`
                 : message ?? "the API reported no reason"
               updates.push({ position: row.row.position, state, id, message: error, batch: batch.number })
               return result(row.row.position, statusOf(state), { key: row.key, id, error, batch: batch.number })
