@@ -4,6 +4,7 @@
  */
 import { FileSystem } from "@effect/platform"
 import { Effect, Either, ParseResult, Schema, SchemaAST as AST } from "effect"
+import { firstBadCharacter } from "./firstBadCharacter.js"
 import { InputError } from "./InputError.js"
 
 export interface InputSource {
@@ -20,30 +21,6 @@ export const jsonPath = (path: ReadonlyArray<PropertyKey>): string =>
     const name = String(segment)
     return out === "" ? name : /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `${out}.${name}` : `${out}[${JSON.stringify(name)}]`
   }, "")
-
-/** Whether a JSON text fails before its end (not merely cut short). */
-const failsBeforeEnd = (text: string): boolean => {
-  try {
-    JSON.parse(text)
-    return false
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e)
-    const at = / at position (\d+)/.exec(message)
-    return !/^Unexpected end of JSON input|^Unterminated string/.test(message) && (at === null || Number(at[1]) < text.length)
-  }
-}
-
-/** The offset of the first character at which a JSON text stops being JSON: the shortest prefix that fails before its end. */
-const firstBadCharacter = (text: string): number => {
-  let low = 1
-  let high = text.length
-  while (low < high) {
-    const mid = (low + high) >> 1
-    if (failsBeforeEnd(text.slice(0, mid))) high = mid
-    else low = mid + 1
-  }
-  return low - 1
-}
 
 /**
  * What is wrong with a JSON text and where (line and column), never quoting it: V8's messages show a piece of
