@@ -85,15 +85,19 @@ export const firstBadCharacter = (text: string): number => {
     while (i < n && WHITESPACE.has(text.charCodeAt(i))) i++
     if (i >= n) return n
     const c = text.charCodeAt(i)
+    const inObject = open[open.length - 1]
+    // a closing bracket: after a value, or of an empty array or object
+    if (inObject !== undefined && c === (inObject ? 0x7d : 0x5d) && (expect === "next" || expect === "valueOrEnd" || expect === "keyOrEnd")) {
+      open.pop()
+      i++
+      expect = "next"
+      continue
+    }
     let bad = -1
     switch (expect) {
       case "value":
       case "valueOrEnd":
-        if (c === 0x5d && expect === "valueOrEnd") {
-          open.pop()
-          i++
-          expect = "next"
-        } else if (c === 0x7b || c === 0x5b) {
+        if (c === 0x7b || c === 0x5b) {
           open.push(c === 0x7b)
           i++
           expect = c === 0x7b ? "keyOrEnd" : "valueOrEnd"
@@ -109,11 +113,7 @@ export const firstBadCharacter = (text: string): number => {
         break
       case "keyOrEnd":
       case "key":
-        if (c === 0x7d && expect === "keyOrEnd") {
-          open.pop()
-          i++
-          expect = "next"
-        } else if (c === 0x22) {
+        if (c === 0x22) {
           bad = string()
           expect = "colon"
         } else bad = i
@@ -124,18 +124,12 @@ export const firstBadCharacter = (text: string): number => {
           expect = "value"
         } else bad = i
         break
-      case "next": {
-        const inObject = open[open.length - 1]
-        if (inObject === undefined) bad = i
-        else if (c === 0x2c) {
+      case "next":
+        if (inObject !== undefined && c === 0x2c) {
           i++
           expect = inObject ? "key" : "value"
-        } else if (c === (inObject ? 0x7d : 0x5d)) {
-          open.pop()
-          i++
         } else bad = i
         break
-      }
     }
     if (bad >= 0) return bad
   }
