@@ -20,8 +20,7 @@ import { HttpTransport } from "./http/HttpTransport.js"
 import { ConnectorManifest } from "./manifest/ConnectorManifest.js"
 import type { LoadedManifest } from "./manifest/loadManifest.js"
 import { RecordValidation } from "./runtime/RecordValidation.js"
-import { StreamReader, type ApiRecord, type ReadEvent, type ReadFailure, type StreamState } from "./runtime/StreamReader.js"
-import { todayUtc } from "./runtime/dateWindows.js"
+import { StreamReader, type ApiRecord, type ReadEvent, type ReadFailure, type ReadOptions } from "./runtime/StreamReader.js"
 import { minimalScopesFor, scopeClosureFor, type Selection, type UnknownSelection } from "./scopes/ScopeAlgebra.js"
 import { BatchWriter, type RowResult, type WriteOptions } from "./writes/BatchWriter.js"
 import { rowsOfValues } from "./writes/InputRows.js"
@@ -84,12 +83,8 @@ export interface ConnectionTokens {
   readonly scopes?: ReadonlyArray<string> | undefined
 }
 
-export interface StreamOptions {
-  /** first day of date-windowed streams (default: two years ago) */
-  readonly startDate?: string | undefined
-  /** a checkpoint's state, to read incrementally from it */
-  readonly state?: StreamState | undefined
-}
+/** Where a read starts: the first day of date-windowed streams, a checkpoint's state. */
+export type StreamOptions = ReadOptions
 
 export class Justworks extends Context.Tag("justworks-connector/Justworks")<Justworks, {
   readonly streamNames: ReadonlyArray<StreamName>
@@ -114,15 +109,10 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
     const actions = yield* ActionRunner
     const health = yield* Healthchecks
     const writer = yield* BatchWriter
-    const options = (o: StreamOptions = {}) =>
-      Effect.map(Clock.currentTimeMillis, (now) => ({
-        startDate: o.startDate ?? todayUtc(now - Duration.toMillis(Duration.days(730))),
-        state: o.state
-      }))
     return Justworks.of({
       streamNames: reader.streams.map((s) => s.name as StreamName),
-      stream: (name, o) => Stream.unwrap(Effect.map(options(o), (opts) => reader.records(name, opts))),
-      read: (name, o) => Stream.unwrap(Effect.map(options(o), (opts) => reader.read(name, opts))),
+      stream: (name, options = {}) => reader.records(name, options),
+      read: (name, options = {}) => reader.read(name, options),
       action: (id, input) => actions.run(id, input),
       planWrite: (id, rows) => writer.plan(id, rowsOfValues(rows)),
       write: (plan, options) => writer.write(plan, options),

@@ -110,6 +110,34 @@ describe("StreamReader", () => {
       expect(windows).toEqual(["2025-01-01..2025-03-31", "2025-04-01..2025-06-29", "2025-06-30..2025-07-15"])
     }))
 
+  it.effect("without a start date, date-windowed endpoints are read from two years before today", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-07-15T12:00:00Z"))
+      const { streams, calls } = yield* reader(() => ({ items: [], next_cursor: null }))
+      yield* Stream.runDrain(streams.records("payrolls", {}))
+      const starts = (yield* Ref.get(calls)).map((c) => c.input.query!["start_date"])
+      expect(starts[0]).toBe("2023-07-16")
+      expect((yield* Ref.get(calls)).at(-1)!.input.query!["end_date"]).toBe("2025-07-15")
+    }))
+
+  it.effect("records of a stream read page by page: each page's records in order, from the saved cursor, errors and all", () =>
+    Effect.gen(function*() {
+      const { streams, calls } = yield* reader(memberPages)
+      const records = Chunk.toArray(yield* Stream.runCollect(streams.records("members", { state: { cursor: "2024-12-31T00:00:00Z" } })))
+      expect(records.map((r) => r["id"])).toEqual(["m0", "m1", "m2", "m3", "m4", "m5"])
+      expect((yield* Ref.get(calls)).map((c) => c.input.query)).toEqual([
+        { updated_at_gte: "2024-12-31T00:00:00Z", limit: 100, cursor: undefined },
+        { updated_at_gte: "2024-12-31T00:00:00Z", limit: 100, cursor: "p1" },
+        { updated_at_gte: "2024-12-31T00:00:00Z", limit: 100, cursor: "p2" }
+      ])
+      // a stream of one request, and a page guard's error, come through the same way
+      const { streams: company } = yield* reader(() => ({ id: "c1" }))
+      expect(Chunk.toArray(yield* Stream.runCollect(company.records("company", {}))).map((r) => r["id"])).toEqual(["c1"])
+      const { streams: looping } = yield* reader(() => ({ items: [{ id: "x" }], next_cursor: "same" }))
+      const error = yield* Effect.flip(Stream.runDrain(looping.records("members", {})))
+      expect(error.message).toBe("stream members (list_members): page 2 returned a cursor already followed; stopping instead of looping")
+    }))
+
   it.effect("incremental: filters from the saved cursor, checkpoints it after each page, and the greatest cursor read at the end", () =>
     Effect.gen(function*() {
       const { streams, calls } = yield* reader(memberPages)

@@ -28,8 +28,8 @@ export type ReadEvent =
   | { readonly _tag: "Checkpoint"; readonly stream: string; readonly state: StreamState }
 
 export interface ReadOptions {
-  /** first day read by date-windowed streams, YYYY-MM-DD */
-  readonly startDate: string
+  /** first day read by date-windowed streams, YYYY-MM-DD (default: two years before today) */
+  readonly startDate?: string | undefined
   /** the state of the stream's last checkpoint, to read incrementally from */
   readonly state?: StreamState | undefined
 }
@@ -176,20 +176,30 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       return { fetcher, once: undefined }
     }
 
-    /** The records of one request, or of every page of a paginated request, one batch per page. */
-    const pages = (def: StreamDefinition, input: CallInput, added?: Added): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> => {
+    /**
+     * What one request, or every page of a paginated request, emits: `out` makes a page's records into the
+     * stream's elements (a batch per page, or the records themselves).
+     */
+    const pagesAs = <A>(
+      def: StreamDefinition,
+      input: CallInput,
+      out: (records: ReadonlyArray<ApiRecord>) => Chunk.Chunk<A>,
+      added?: Added
+    ): Stream.Stream<A, ReadFailure> => {
       const reader = pageReader(def)
-      if (reader.fetcher === undefined) return Stream.fromEffect(reader.once(input, added))
+      if (reader.fetcher === undefined) return Stream.mapConcatChunk(Stream.fromEffect(reader.once(input, added)), out)
       const fetch = reader.fetcher(input, added)
-      // one set of followed cursors per read, grown in place (copying it per page would cost O(pages²));
-      // an empty page emits nothing
+      // one set of followed cursors per read, grown in place (copying it per page would cost O(pages²))
       return Stream.suspend(() => {
         const seen = new Set<string>()
-        return Stream.paginateChunkEffect<PageState, ReadonlyArray<ApiRecord>, ReadFailure, never>(FIRST_PAGE, (state) =>
-          pageStep(fetch, state, seen, (records, next) =>
-            Effect.succeed([records.length > 0 ? Chunk.of(records) : Chunk.empty(), Option.fromNullable(next)] as const)))
+        return Stream.paginateChunkEffect<PageState, A, ReadFailure, never>(FIRST_PAGE, (state) =>
+          pageStep(fetch, state, seen, (records, next) => Effect.succeed([out(records), Option.fromNullable(next)] as const)))
       })
     }
+
+    /** The records of one request, or of every page of a paginated request, one batch per page. */
+    const pages = (def: StreamDefinition, input: CallInput, added?: Added): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> =>
+      pagesAs(def, input, batchOf, added)
 
     /**
      * The pages of one child request (a parent's paystubs) as one effect, each non-empty page handed to
@@ -245,7 +255,11 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           return day === undefined || (day >= w.start && day <= w.end)
         }
         return Stream.unwrap(Effect.map(Clock.currentTimeMillis, (now) =>
-          Stream.fromIterable(dateWindows(options.startDate, todayUtc(now + (lookahead ? Duration.toMillis(lookahead) : 0)), step)).pipe(
+          Stream.fromIterable(dateWindows(
+            options.startDate ?? todayUtc(now - DEFAULT_LOOKBACK_MS),
+            todayUtc(now + (lookahead ? Duration.toMillis(lookahead) : 0)),
+            step
+          )).pipe(
             Stream.flatMap((w) =>
               pages(def, { query: { [start_param]: w.start, [end_param]: w.end } }).pipe(
                 Stream.map((records) => emit(record_field === undefined ? records : records.filter(inWindow(w))))
@@ -256,12 +270,18 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
 
       if (endpoint.report !== undefined) return reportBatches(def, options).pipe(Stream.map(emit))
 
-      if (endpoint.incremental !== undefined && def.derivedFrom === undefined) {
-        return incremental(def, options, endpoint.incremental)
-      }
+      const incremental = incrementalOf(def)
+      if (incremental !== undefined) return incrementally(def, options, incremental)
 
       return Stream.map(pages(def, {}), emit)
     }
+
+    /** A stream's incremental cursor: its endpoint's, unless the stream is derived from another's records. */
+    const incrementalOf = (def: StreamDefinition) => (def.derivedFrom === undefined ? def.endpoint.incremental : undefined)
+
+    /** The request of a stream, from the saved cursor of an incremental one (none: every record). */
+    const fromCursor = (config: { readonly request_param: string } | undefined, start: string | undefined): CallInput =>
+      config === undefined || start === undefined ? {} : { query: { [config.request_param]: start } }
 
     /**
      * Read records at or after the saved cursor, and checkpoint after each page. The API does not promise to
@@ -270,14 +290,14 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
      * record again, and misses none); the last checkpoint, once every page is read, carries the greatest
      * cursor read.
      */
-    const incremental = (
+    const incrementally = (
       def: StreamDefinition,
       options: ReadOptions,
       config: { readonly cursor_field: string; readonly request_param: string }
     ): Stream.Stream<ReadEvent, ReadFailure> => {
       const start = options.state?.cursor
       let max: string | undefined = start
-      const input: CallInput = start === undefined ? {} : { query: { [config.request_param]: start } }
+      const input = fromCursor(config, start)
       const checkpoint = (cursor: string | undefined): ReadEvent => ({ _tag: "Checkpoint", stream: def.name, state: { cursor } })
       return Stream.suspend(() =>
         pages(def, input).pipe(
@@ -347,15 +367,30 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
 
     const read = (stream: string, options: ReadOptions) => Stream.suspend(() => batches(definition(stream), options))
 
-    return StreamReader.of({
-      streams: definitions,
-      read,
-      records: (stream, options) => Stream.mapConcat(read(stream, options), recordsIn)
-    })
+    /**
+     * The records of a stream. One read by a single request or its pages (no parent, date windows or report)
+     * emits each page's records as they come: no batches and checkpoints to make, then flatten, each page.
+     */
+    const records = (stream: string, options: ReadOptions) =>
+      Stream.suspend(() => {
+        const def = definition(stream)
+        const { parent, windows, report } = def.endpoint
+        if (parent !== undefined || windows !== undefined || report !== undefined) return Stream.mapConcat(read(stream, options), recordsIn)
+        return pagesAs(def, fromCursor(incrementalOf(def), options.state?.cursor), Chunk.unsafeFromArray)
+      })
+
+    return StreamReader.of({ streams: definitions, read, records })
   })
 
   static layer = Layer.effect(StreamReader, StreamReader.make)
 }
+
+/** How far back date-windowed streams are read when no start date is given: two years. */
+const DEFAULT_LOOKBACK_MS = Duration.toMillis(Duration.days(730))
+
+/** A page's records as one batch (an empty page emits none). */
+const batchOf = (records: ReadonlyArray<ApiRecord>): Chunk.Chunk<ReadonlyArray<ApiRecord>> =>
+  records.length > 0 ? Chunk.of(records) : Chunk.empty()
 
 /** The records an event carries (none for a checkpoint). */
 const recordsIn = (event: ReadEvent): ReadonlyArray<ApiRecord> => (event._tag === "Records" ? event.records : [])
