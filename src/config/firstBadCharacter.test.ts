@@ -18,13 +18,14 @@ describe("firstBadCharacter", () => {
       JSON.stringify({ id: "a\"b\\/\u0001é😀", n: -12.5e3, z: 0, ok: [true, false, null, [], {}], o: { "k\n": 1e-7 } }, null, 2),
       String.raw`[0, -0, 1.5, 2E+10, "a\/b\u00e9\t", {"a": [{}]}]`
     ]
-    const alphabet = [..."\"\\{}[],:01-+.eEtfnux \n\t/", "\u0001", "\u001f", "\ufeff"]
+    const alphabet = [..."\"\\{}[],:01-+.eEtfnux \n\r\t/", "\u0001", "\u001f", "\ufeff"]
     let state = 11
-    const random = (k: number) => (state = (state * 1103515245 + 12345) & 0x7fffffff) % k
+    const random = (k: number) => (state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff) % k
     let checked = 0
     for (let round = 0; round < 3_000; round++) {
       let text = seeds[random(seeds.length)]!
-      for (let edit = 0; edit <= random(3); edit++) {
+      const edits = 1 + random(3)
+      for (let edit = 0; edit < edits; edit++) {
         const at = random(text.length + 1)
         const ch = alphabet[random(alphabet.length)]!
         const op = random(3)

@@ -14,7 +14,7 @@ const isHex = (c: number) => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x6
  */
 type Expect = "value" | "valueOrEnd" | "keyOrEnd" | "key" | "colon" | "next"
 
-/** The offset of the first character at which a JSON text stops being JSON (the text's length when it is only cut short). */
+/** The offset of the first character at which a JSON text stops being JSON (its length when it is JSON, or only cut short). */
 export const firstBadCharacter = (text: string): number => {
   const n = text.length
   /** the open brackets, innermost last: true for an object */

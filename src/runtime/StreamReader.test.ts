@@ -65,7 +65,8 @@ describe("StreamReader", () => {
       const { streams } = yield* reader(() => company)
       expect(ids(yield* collect(streams.read("company", { startDate: "2025-01-01" })))).toEqual(["c1"])
       expect(ids(yield* collect(streams.read("departments", { startDate: "2025-01-01" })))).toEqual(["d1", "d2"])
-      expect(ids(yield* collect(streams.read("offices", { startDate: "2025-01-01" })))).toEqual([])
+      // no records, no batch: an empty response emits nothing
+      expect(yield* collect(streams.read("offices", { startDate: "2025-01-01" }))).toEqual([])
       const { streams: broken } = yield* reader(() => ({ items: "nope", next_cursor: null }))
       const error = yield* Effect.flip(collect(broken.read("deductions", { startDate: "2025-01-01" })))
       expect(error.message).toMatch(/stream deductions \(list_deductions\): \$\.items is neither an object nor an array/)
@@ -108,6 +109,15 @@ describe("StreamReader", () => {
       yield* collect(streams.read("payrolls", { startDate: "2025-01-01" }))
       const windows = (yield* Ref.get(calls)).map((c) => `${c.input.query!["start_date"]}..${c.input.query!["end_date"]}`)
       expect(windows).toEqual(["2025-01-01..2025-03-31", "2025-04-01..2025-06-29", "2025-06-30..2025-07-15"])
+    }))
+
+  it.effect("records outside their date window are dropped; a page left with none emits nothing", () =>
+    Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-07-15T12:00:00Z"))
+      // every window's answer holds one payroll inside the first window and one after it
+      const { streams } = yield* reader(() => ({ items: [{ id: "jan", pay_date: "2025-01-15" }, { id: "jul", pay_date: "2025-07-15" }], next_cursor: null }))
+      const events = yield* collect(streams.read("payrolls", { startDate: "2025-01-01" }))
+      expect(events.map((e) => (e._tag === "Records" ? e.records.map((r) => r["id"]) : e._tag))).toEqual([["jan"], ["jul"]])
     }))
 
   it.effect("without a start date, date-windowed endpoints are read from two years before today", () =>
