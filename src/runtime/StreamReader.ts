@@ -262,7 +262,11 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           )).pipe(
             Stream.flatMap((w) =>
               pages(def, { query: { [start_param]: w.start, [end_param]: w.end } }).pipe(
-                Stream.map((records) => emit(record_field === undefined ? records : records.filter(inWindow(w))))
+                // a page whose records all fall outside its window emits nothing, as an empty page does
+                Stream.filterMap((records) => {
+                  const kept = record_field === undefined ? records : records.filter(inWindow(w))
+                  return kept.length > 0 ? Option.some(emit(kept)) : Option.none()
+                })
               )
             )
           )))
