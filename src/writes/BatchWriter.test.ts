@@ -165,7 +165,7 @@ describe("batch writes", () => {
         const resumed = yield* writeAll(writer, "cancel_deductions", rows, { journal, resume: true })
         expect(resumed.map((r) => [r.status, r.error])).toEqual(ids.map(() => [
           "unchanged",
-          "Deduction is already canceled. This row had been sent before with an unclear outcome (no answer, or a server error): that send may be what applied it."
+          "Deduction is already canceled. This row had been sent before with an unclear outcome: that send may be what applied it."
         ]))
       })), 60_000)
 
@@ -245,7 +245,7 @@ describe("batch writes", () => {
         // batch 1 was applied, its answer lost, and sent again: "already canceled" is what the row asked for, and
         // its message says that the lost send may be what did it (row 8 was canceled before this run: it may not)
         expect(statuses(canceled)).toEqual({ unchanged: 100, applied: 50 })
-        const sentTwice = "Deduction is already canceled. This row had been sent before with an unclear outcome (no answer, or a server error): that send may be what applied it."
+        const sentTwice = "Deduction is already canceled. This row had been sent before with an unclear outcome: that send may be what applied it."
         expect(canceled[7]).toMatchObject({ status: "unchanged", id: ids[7], error: sentTwice })
         expect(canceled[99]).toMatchObject({ status: "unchanged", id: ids[99], error: sentTwice })
         expect(mock.store.writtenDeductions().every((d) => d.canceled)).toBe(true)

@@ -234,7 +234,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
               const error = state === "applied"
                 ? null
                 : state === "unchanged" && sentEarlier
-                ? `${message} This row had been sent before with an unclear outcome (no answer, or a server error): that send may be what applied it.`
+                ? `${message} This row had been sent before with an unclear outcome: that send may be what applied it.`
                 : message ?? "the API reported no reason"
               updates.push({ position: row.row.position, state, id, message: error, batch: batch.number })
               return result(row.row.position, statusOf(state), { key: row.key, id, error, batch: batch.number })
