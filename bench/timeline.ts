@@ -7,11 +7,12 @@
  *   npx tsx bench/timeline.ts <members> <runs> <scenario> [<scenario> ...]
  *   npx tsx bench/timeline.ts 10000 8 baseline:members effect:members connector+validation:members
  *
- * Medians over the runs: the whole read; when its first request left (what runs before it) and was answered;
- * how long no request was out (the client's own work: for a read of one page at a time, its work between an
- * answer and the next request), and how many were out on average; the end of the read after the last answer;
- * effect steps and fiber resumptions a request (none for the baseline). Steps are counted in a second read in
- * the same process, so that counting does not slow the timed one.
+ * Medians over the runs: the whole read; when its first request left (what runs before it) and when the first
+ * answer came; how long no request was out between the first request and the last answer (the client's own
+ * work: for a read of one page at a time, its work between an answer and the next request), and how many were
+ * out on average; the end of the read after the last answer; effect steps and fiber messages (resumptions,
+ * mostly) a request (none for the baseline). Steps are counted in a second read, untimed, in the same process.
+ * A scenario that reads in another process (the CLI's) cannot be followed here.
  */
 import { fork } from "node:child_process"
 import { fileURLToPath, pathToFileURL } from "node:url"
@@ -24,9 +25,9 @@ interface Timeline {
   readonly requests: number
   /** from the read's start to its first request */
   readonly firstRequestMs: number
-  /** the first request's answer, from the read's start */
+  /** the first answer, from the read's start */
   readonly firstAnswerMs: number
-  /** with no request out, from the read's start to its end */
+  /** with no request out, from the first request to the last answer */
   readonly noneOutMs: number
   readonly meanInFlight: number
   /** from the last answer to the read's end */
@@ -41,14 +42,16 @@ interface Request {
   readonly startDate: string
 }
 
-/** The effect steps and fiber resumptions the runtime makes while `count` is on. */
+/**
+ * From now on, count the effect steps and fiber messages the runtime makes while `on` (the run loop looks up the
+ * method named after each step's op code on every step, so that patching it reaches fibers already running).
+ */
 const countSteps = async () => {
   const fiberRuntime = (await import(pathToFileURL(`${projectRoot}/node_modules/effect/dist/esm/internal/fiberRuntime.js`).href)) as {
     FiberRuntime: { prototype: Record<string, unknown> }
   }
   const proto = fiberRuntime.FiberRuntime.prototype
   const counts = { on: false, steps: 0, resumes: 0 }
-  // the run loop calls the method named after each step's op code
   const opCodes = ["Tag", "Left", "None", "Right", "Some", "Micro", "Sync", "Success", "Failure", "WithRuntime", "Blocked", "RunBlocked",
     "UpdateRuntimeFlags", "OnSuccess", "OnStep", "OnFailure", "OnSuccessAndFailure", "Async", "Yield", "While", "Iterator", "Commit"]
   for (const op of opCodes) {
@@ -84,17 +87,20 @@ const timeline = async ({ scenario, url, startDate }: Request): Promise<Timeline
     }
     return dispatch.call(this, options, handler)
   }
-  const counts = await countSteps()
   const prepared = await scenarios[scenario]({ url, startDate })
+  // a scenario's setup may read (a warm one reads once, untimed)
+  sends.length = 0
+  answers.length = 0
   const start = performance.now()
   await prepared.run()
   const end = performance.now()
   const requests = sends.length
-  // sweep the sends and answers in time order (each list is)
+  if (requests === 0 || answers.length !== requests) throw new Error(`${scenario}: ${requests} requests seen, ${answers.length} answers`)
+  // sweep the sends and answers in time order (each list is), from the first request to the last answer
   let out = 0
   let noneOutMs = 0
   let area = 0
-  let at = start
+  let at = sends[0]!
   for (let s = 0, a = 0; s < requests || a < answers.length;) {
     const send = s < requests && (a >= answers.length || sends[s]! <= answers[a]!)
     const t = send ? sends[s++]! : answers[a++]!
@@ -103,7 +109,7 @@ const timeline = async ({ scenario, url, startDate }: Request): Promise<Timeline
     at = t
     out += send ? 1 : -1
   }
-  noneOutMs += end - at
+  const counts = await countSteps()
   counts.on = true
   await prepared.run()
   counts.on = false
@@ -114,8 +120,8 @@ const timeline = async ({ scenario, url, startDate }: Request): Promise<Timeline
     firstRequestMs: sends[0]! - start,
     firstAnswerMs: answers[0]! - start,
     noneOutMs,
-    meanInFlight: area / (end - start),
-    endMs: end - Math.max(...answers.slice(0, requests)),
+    meanInFlight: area / (at - sends[0]!),
+    endMs: end - at,
     stepsPerRequest: counts.steps / requests,
     resumesPerRequest: counts.resumes / requests
   }
@@ -145,9 +151,10 @@ if (args[0] === "--child") {
   process.send!(result, () => process.exit(0))
 } else {
   const [members = "10000", runs = "8", ...names] = args
-  const bad = names.find((name) => !isScenarioName(name))
+  const bad = names.find((name) => !isScenarioName(name) || name.startsWith("cli:"))
   if (names.length === 0 || bad !== undefined) {
-    throw new Error(`usage: timeline.ts <members> <runs> <scenario> ...${bad === undefined ? "" : ` (unknown scenario ${bad})`}`)
+    console.error(`usage: timeline.ts <members> <runs> <scenario> ...${bad === undefined ? "" : ` (${bad}: not a scenario read in this process)`}`)
+    process.exit(2)
   }
   const startDate = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)
   const fixture = await startFixtureServer({ members: Number(members), payrolls: 1_000, paystubs: 20 })
@@ -164,9 +171,9 @@ if (args[0] === "--child") {
     const m = (pick: (t: Timeline) => number, digits = 1) => median(timelines.map(pick)).toFixed(digits)
     console.log(
       `${name.padEnd(width)}  read ${m((t) => t.ms, 0)} ms, ${m((t) => t.requests, 0)} requests; first request at ${m((t) => t.firstRequestMs)} ms,` +
-        ` answered at ${m((t) => t.firstAnswerMs)}; none out ${m((t) => t.noneOutMs, 0)} ms (${m((t) => t.noneOutMs / t.requests, 2)} a request),` +
+        ` first answer at ${m((t) => t.firstAnswerMs)}; then none out ${m((t) => t.noneOutMs, 0)} ms (${m((t) => t.noneOutMs / (t.requests - 1), 2)} a request),` +
         ` ${m((t) => t.meanInFlight)} out on average; end ${m((t) => t.endMs)} ms after the last answer;` +
-        ` ${m((t) => t.stepsPerRequest)} effect steps and ${m((t) => t.resumesPerRequest)} resumptions a request`
+        ` ${m((t) => t.stepsPerRequest)} effect steps and ${m((t) => t.resumesPerRequest)} fiber messages a request`
     )
   }
 }
