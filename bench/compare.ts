@@ -13,7 +13,7 @@
  */
 import { pathToFileURL } from "node:url"
 import { startFixtureServer } from "./fixtureServer.js"
-import { type Measurement, type MeasureRequest, timedRead } from "./measure.js"
+import { type Measurement, type MeasureRequest, median, timedRead } from "./measure.js"
 import { isScenarioName, type Prepared, type ScenarioName } from "./scenarios.js"
 
 const args = process.argv.slice(2)
@@ -75,10 +75,6 @@ try {
   await fixture.stop()
 }
 
-const median = (xs: ReadonlyArray<number>) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
 const width = Math.max(...variants.map((v) => v.spec.length))
 for (const v of variants) {
   console.log(

@@ -27,6 +27,13 @@ export interface Measurement {
   readonly monotonicUs: readonly [number, number]
 }
 
+/** The median of some figures (of an even count, the mean of the middle two). */
+export const median = (xs: ReadonlyArray<number>): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const mid = s.length >> 1
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
+}
+
 /** One timed read of a prepared scenario, in this process (`setupStart`: when its untimed setup began). */
 export const timedRead = async (prepared: Prepared, setupStart: number): Promise<Measurement> => {
   const startRssKb = Math.round(process.memoryUsage().rss / 1024)

@@ -12,7 +12,7 @@ import os from "node:os"
 import { join } from "node:path"
 import { memberBytes } from "./fixtureData.js"
 import { type FixtureOptions, projectRoot, startFixtureServer } from "./fixtureServer.js"
-import { type Measurement, measureInChild } from "./measure.js"
+import { type Measurement, measureInChild, median } from "./measure.js"
 import type { ScenarioName } from "./scenarios.js"
 import { cliFile, ensureBuilt } from "../src/cli/testing/cliHarness.js"
 
@@ -77,12 +77,6 @@ interface Cell {
   readonly size: number
   readonly runs: Array<Measurement>
   error?: string
-}
-
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`)

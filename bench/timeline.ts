@@ -18,6 +18,7 @@ import { fork } from "node:child_process"
 import { fileURLToPath, pathToFileURL } from "node:url"
 import { Agent, type Dispatcher } from "undici"
 import { loaderArgs, projectRoot, startFixtureServer } from "./fixtureServer.js"
+import { median } from "./measure.js"
 import { isScenarioName, type ScenarioName, scenarios } from "./scenarios.js"
 
 interface Timeline {
@@ -139,11 +140,6 @@ const inChild = (request: Request): Promise<Timeline> =>
     child.once("error", reject)
     child.once("exit", (code) => (result === undefined ? reject(new Error(`${request.scenario}: the process exited with ${code}`)) : resolve(result)))
   })
-
-const median = (xs: ReadonlyArray<number>) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
 
 const args = process.argv.slice(2)
 if (args[0] === "--child") {
