@@ -14,7 +14,7 @@ import { memberBytes } from "./fixtureData.js"
 import { type FixtureOptions, projectRoot, startFixtureServer } from "./fixtureServer.js"
 import { type Measurement, measureInChild, median } from "./measure.js"
 import type { ScenarioName } from "./scenarios.js"
-import { cliFile, ensureBuilt } from "../src/cli/testing/cliHarness.js"
+import { cliFile, ensureBuilt } from "../test-support/cliHarness.js"
 
 const TARGETS = { readRatio: 0.85, fanOutRatio: 0.8, memoryFlatness: 1.5, specColdStartMs: 400 }
 const FAN_OUT = { payrolls: 1_000, paystubs: 20 }

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Agent } from "undici"
-import { cliFile } from "../src/cli/testing/builtCli.js"
+import { cliFile } from "../test-support/builtCli.js"
 import { HttpTransport, Justworks, type StreamName } from "../src/index.js"
-import { loadProjectManifest } from "../src/manifest/testing.js"
+import { loadProjectManifest } from "../test-support/projectManifest.js"
 import { connectorLayer } from "./connector.js"
 
 export interface ScenarioContext {

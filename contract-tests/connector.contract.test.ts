@@ -13,7 +13,7 @@ import { ActionRunner } from "../src/actions/ActionRunner.js"
 import { StoredConnection } from "../src/auth/store/StoredConnection.js"
 import { TokenStore } from "../src/auth/store/TokenStore.js"
 import { StreamReader } from "../src/runtime/StreamReader.js"
-import { connectorLayer, projectManifest } from "../src/testing/connectorLayer.js"
+import { connectorLayer, projectManifest } from "../test-support/connectorLayer.js"
 import { exampleIds, operationRequests } from "./support/operationRequests.js"
 import { makeSpecValidator } from "./support/specValidator.js"
 

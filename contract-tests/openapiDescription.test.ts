@@ -5,7 +5,7 @@
 import { createConfig, lintFromString } from "@redocly/openapi-core"
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
-import { loadProjectManifest } from "../src/manifest/testing.js"
+import { loadProjectManifest } from "../test-support/projectManifest.js"
 import { makeSpecValidator, specPath } from "./support/specValidator.js"
 
 const spec = makeSpecValidator()

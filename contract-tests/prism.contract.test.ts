@@ -4,7 +4,7 @@
  * undeclared query parameters, response codes missing from the spec — is checked here.
  */
 import { describe, expect, inject, it } from "@effect/vitest"
-import { loadProjectManifest } from "../src/manifest/testing.js"
+import { loadProjectManifest } from "../test-support/projectManifest.js"
 import { exampleIds, operationRequests, send, type OperationRequest } from "./support/operationRequests.js"
 import { makeSpecValidator } from "./support/specValidator.js"
 

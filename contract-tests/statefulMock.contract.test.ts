@@ -6,9 +6,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Stream } from "effect"
 import { mockServer } from "../mocks/mockServer.js"
 import { StreamReader } from "../src/runtime/StreamReader.js"
-import { connectorLayer } from "../src/testing/connectorLayer.js"
-import { expectedStreamCounts } from "../src/testing/expectedStreamCounts.js"
-import { seedMockConnection } from "../src/testing/seedMockConnection.js"
+import { connectorLayer } from "../test-support/connectorLayer.js"
+import { expectedStreamCounts } from "../test-support/expectedStreamCounts.js"
+import { seedMockConnection } from "../test-support/seedMockConnection.js"
 
 describe("contract: the connector against the stateful mock's default company", () => {
   it.live("record counts of every stream equal what the mock holds, with no duplicate keys", () =>

@@ -12,9 +12,9 @@ import { mockServer } from "../mocks/mockServer.js"
 import type { MockServer } from "../mocks/startMockServer.js"
 import { HttpTransport, type TransportRequest } from "./http/HttpTransport.js"
 import { Justworks } from "./Justworks.js"
-import { projectFile } from "./manifest/testing.js"
+import { projectFile } from "../test-support/projectManifest.js"
 import { RecordValidation } from "./runtime/RecordValidation.js"
-import { deductionRows } from "./testing/deductionRows.js"
+import { deductionRows } from "../test-support/deductionRows.js"
 
 const justworksFor = (mock: MockServer, scopes: ReadonlyArray<string>) => {
   const issued = mock.issueTokens(scopes)

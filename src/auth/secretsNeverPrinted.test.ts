@@ -7,7 +7,7 @@ import { Cause, Effect, Inspectable, Layer, Logger, LogLevel, Option, Redacted }
 import { freePort } from "../../contract-tests/support/freePort.js"
 import { mockServer } from "../../mocks/mockServer.js"
 import { ApiClient } from "../http/ApiClient.js"
-import { connectorLayer } from "../testing/connectorLayer.js"
+import { connectorLayer } from "../../test-support/connectorLayer.js"
 import { disconnect } from "./connection.js"
 import { authorizeViaLoopback } from "./loopbackAuthorization.js"
 import { TokenProvider } from "./TokenProvider.js"

@@ -16,7 +16,7 @@ import {
   tempDir,
   waitForOutput,
   writeJson
-} from "./testing/cliHarness.js"
+} from "../../test-support/cliHarness.js"
 
 let mock: MockServer
 let tmp: ReturnType<typeof tempDir>

@@ -7,8 +7,8 @@
 import { writeFileSync } from "node:fs"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { startMockServer, type MockServer } from "../../mocks/index.js"
-import { deductionRows, jsonLines } from "../testing/deductionRows.js"
-import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, waitForOutput, writeJson } from "./testing/cliHarness.js"
+import { deductionRows, jsonLines } from "../../test-support/deductionRows.js"
+import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, waitForOutput, writeJson } from "../../test-support/cliHarness.js"
 
 let mock: MockServer
 let tmp: ReturnType<typeof tempDir>

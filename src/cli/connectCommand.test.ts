@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { freePort } from "../../contract-tests/support/freePort.js"
 import { startMockServer, type MockServer } from "../../mocks/index.js"
-import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, waitForOutput } from "./testing/cliHarness.js"
+import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, waitForOutput } from "../../test-support/cliHarness.js"
 
 let mock: MockServer
 let tmp: ReturnType<typeof tempDir>

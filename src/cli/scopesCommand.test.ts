@@ -1,6 +1,6 @@
 /** `scopes` and `catalog-entry` of the built CLI: the scope algebra on the command line, and the registration document. */
 import { beforeAll, describe, expect, it } from "vitest"
-import { ensureBuilt, hasStackTrace, runCli } from "./testing/cliHarness.js"
+import { ensureBuilt, hasStackTrace, runCli } from "../../test-support/cliHarness.js"
 
 beforeAll(() => ensureBuilt(), 120_000)
 

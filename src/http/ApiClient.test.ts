@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
 import { TokenProvider } from "../auth/TokenProvider.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
-import { loadProjectManifest } from "../manifest/testing.js"
+import { loadProjectManifest } from "../../test-support/projectManifest.js"
 import { ApiClient } from "./ApiClient.js"
 import { HttpTransport, TransportFailure } from "./HttpTransport.js"
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { ManifestErrorReason } from "./ManifestError.js"
 import { parseManifest } from "./loadManifest.js"
-import { loadSpec, manifestText } from "./testing.js"
+import { loadSpec, manifestText } from "../../test-support/projectManifest.js"
 
 const original = manifestText()
 const spec = loadSpec()

@@ -4,7 +4,7 @@ import { Ajv2019 } from "ajv/dist/2019.js"
 import * as YAML from "yaml"
 import { connectorJsonSchema, connectorJsonSchemaFile } from "./connectorJsonSchema.js"
 import { manifestNamesFile, manifestNamesSource } from "./manifestNames.js"
-import { loadProjectManifest, manifestText, projectFile } from "./testing.js"
+import { loadProjectManifest, manifestText, projectFile } from "../../test-support/projectManifest.js"
 
 describe("schemas/connector.schema.json", () => {
   const checkedIn = readFileSync(projectFile(connectorJsonSchemaFile), "utf8")

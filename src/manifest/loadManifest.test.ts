@@ -4,7 +4,7 @@ import { Duration, Effect } from "effect"
 import { closure } from "../scopes/ScopeAlgebra.js"
 import { loadManifest } from "./loadManifest.js"
 import { streamsOf } from "./streams.js"
-import { loadProjectManifest, projectFile } from "./testing.js"
+import { loadProjectManifest, projectFile } from "../../test-support/projectManifest.js"
 
 const { manifest, spec } = loadProjectManifest()
 

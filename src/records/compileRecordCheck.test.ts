@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Ajv } from "ajv"
-import { loadProjectManifest } from "../manifest/testing.js"
+import { loadProjectManifest } from "../../test-support/projectManifest.js"
 import { compileRecordCheck } from "./compileRecordCheck.js"
 
 const check = (schema: Record<string, unknown>) => {

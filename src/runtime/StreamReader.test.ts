@@ -6,7 +6,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Layer, Ref, Stream, TestClock } from "effect"
 import { ApiClient, type CallInput } from "../http/ApiClient.js"
 import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
-import { loadProjectManifest } from "../manifest/testing.js"
+import { loadProjectManifest } from "../../test-support/projectManifest.js"
 import { RecordValidation } from "./RecordValidation.js"
 import { StreamReader, type ReadEvent } from "./StreamReader.js"
 

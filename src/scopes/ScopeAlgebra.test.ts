@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { loadProjectManifest } from "../manifest/testing.js"
+import { loadProjectManifest } from "../../test-support/projectManifest.js"
 import { closure, covers, defaultPresets, minimal, minimalScopesFor, presetsGranting, scopeClosureFor } from "./ScopeAlgebra.js"
 
 const { manifest } = loadProjectManifest()

@@ -6,9 +6,9 @@
 import { afterEach, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { readFileSync } from "node:fs"
-import { ensureBuilt } from "../cli/testing/cliHarness.js"
+import { ensureBuilt } from "../../test-support/cliHarness.js"
 import { parseManifest } from "../manifest/loadManifest.js"
-import { manifestText, projectFile, specFile } from "../manifest/testing.js"
+import { manifestText, projectFile, specFile } from "../../test-support/projectManifest.js"
 import { makeSnapshot, parseYamlValue, resetSnapshot, snapshotValue } from "./documentSnapshot.js"
 import { parseSpec } from "./OpenApiSpec.js"
 

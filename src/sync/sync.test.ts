@@ -8,7 +8,7 @@ import { createRequire } from "node:module"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startMockServer, type MockServer, type MockStoreCounts } from "../../mocks/index.js"
 import { demoCompany } from "../cli/demoCompany.js"
-import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, writeJson } from "../cli/testing/cliHarness.js"
+import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, writeJson } from "../../test-support/cliHarness.js"
 
 /** better-sqlite3 (the driver under @effect/sql-sqlite-node), read-only, for inspecting what sync wrote */
 interface Statement {

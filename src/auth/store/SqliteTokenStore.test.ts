@@ -7,7 +7,7 @@ import { Context, Effect, Inspectable, Layer, Option, Redacted } from "effect"
 import * as SqliteTokenStore from "./SqliteTokenStore.js"
 import { TokenCipher } from "./TokenCipher.js"
 import { TokenStore } from "./TokenStore.js"
-import { makeConnection, tempDir, tokensOf } from "./testing.js"
+import { makeConnection, tempDir, tokensOf } from "../../../test-support/tokenStores.js"
 
 const newKey = () => Redacted.make(randomBytes(32).toString("hex"))
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Inspectable, Redacted, Schema } from "effect"
 import { StoredConnection } from "./StoredConnection.js"
 import { TokenStoreError } from "./TokenStoreError.js"
-import { makeConnection, tokensOf } from "./testing.js"
+import { makeConnection, tokensOf } from "../../../test-support/tokenStores.js"
 
 const record = makeConnection("conn-1")
 const [access, refresh] = tokensOf(record)

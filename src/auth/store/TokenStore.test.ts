@@ -6,7 +6,7 @@ import * as SqliteTokenStore from "./SqliteTokenStore.js"
 import { StoredConnection } from "./StoredConnection.js"
 import { TokenStore } from "./TokenStore.js"
 import type { TokenStoreError } from "./TokenStoreError.js"
-import { makeConnection, tempDir, tokensOf } from "./testing.js"
+import { makeConnection, tempDir, tokensOf } from "../../../test-support/tokenStores.js"
 
 const stores: ReadonlyArray<readonly [string, Layer.Layer<TokenStore, TokenStoreError>]> = [
   ["memory", TokenStore.layerMemory],

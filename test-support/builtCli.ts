@@ -2,5 +2,5 @@
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url))
+export const repoRoot = fileURLToPath(new URL("../", import.meta.url))
 export const cliFile = join(repoRoot, "dist", "justworks-connector.mjs")

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Redacted } from "effect"
 import type { Scope } from "effect"
-import { StoredConnection } from "./StoredConnection.js"
+import { StoredConnection } from "../src/auth/store/StoredConnection.js"
 
 /** A record whose tokens are `access-<connectionId>-<generation>` and `refresh-<connectionId>-<generation>`. */
 export const makeConnection = (connectionId: string, generation = 1): StoredConnection => {

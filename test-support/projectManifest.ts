@@ -2,10 +2,10 @@
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
-import { parseSpec, type OpenApiSpec } from "../spec/OpenApiSpec.js"
-import { parseManifest, type LoadedManifest } from "./loadManifest.js"
+import { parseSpec, type OpenApiSpec } from "../src/spec/OpenApiSpec.js"
+import { parseManifest, type LoadedManifest } from "../src/manifest/loadManifest.js"
 
-export const projectFile = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url))
+export const projectFile = (relative: string): string => fileURLToPath(new URL(`../${relative}`, import.meta.url))
 
 export const manifestText = (): string => readFileSync(projectFile("connector.yaml"), "utf8")
 

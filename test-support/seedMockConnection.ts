@@ -1,8 +1,8 @@
 /** Store a connection made from tokens the mock issued directly (no browser involved). */
 import { Effect, Redacted } from "effect"
-import type { MockServer } from "../../mocks/startMockServer.js"
-import { StoredConnection } from "../auth/store/StoredConnection.js"
-import { TokenStore } from "../auth/store/TokenStore.js"
+import type { MockServer } from "../mocks/startMockServer.js"
+import { StoredConnection } from "../src/auth/store/StoredConnection.js"
+import { TokenStore } from "../src/auth/store/TokenStore.js"
 
 export const seedMockConnection = (mock: MockServer, connectionId: string, scopes: ReadonlyArray<string> = mock.scopes) =>
   Effect.gen(function*() {

@@ -1,5 +1,5 @@
 /** How many records each stream of connector.yaml must yield from a stateful mock, from its store's counts. */
-import type { MockStoreCounts } from "../../mocks/mockStore.js"
+import type { MockStoreCounts } from "../mocks/mockStore.js"
 
 export const expectedStreamCounts = (counts: MockStoreCounts): Record<string, number> => ({
   company: 1,

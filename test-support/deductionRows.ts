@@ -1,5 +1,5 @@
 /** Rows of deductions to create for members of a mock company: valid, distinct, spread over its active members. */
-import type { MockServer } from "../../mocks/startMockServer.js"
+import type { MockServer } from "../mocks/startMockServer.js"
 
 const CODES = ["EQUIPMENT", "LOAN_REPAYMENT", "CHARITY", "TRANSIT", "GYM", "UNION_DUES", "OTHER"]
 
