@@ -10,7 +10,7 @@ import { join } from "node:path"
 import { Agent } from "undici"
 import { cliFile } from "../test-support/builtCli.js"
 import { HttpTransport, Justworks, type StreamName } from "../src/index.js"
-import { loadProjectManifest } from "../test-support/projectManifest.js"
+import { loadProjectConnector } from "../test-support/projectManifest.js"
 import { connectorLayer } from "./connector.js"
 
 export interface ScenarioContext {
@@ -244,7 +244,7 @@ const cliMembers: Scenario = async ({ url }) => {
 }
 
 /** The manifest's substream concurrency, which the raw fan-out uses too. */
-export const substreamConcurrency = (): number => loadProjectManifest().manifest.defaults.concurrency.substreams
+export const substreamConcurrency = (): number => loadProjectConnector().concurrency.substreams
 
 export const scenarios = {
   "baseline:members": baselineMembers,

@@ -13,13 +13,13 @@ import { ActionRunner } from "../src/actions/ActionRunner.js"
 import { StoredConnection } from "../src/auth/store/StoredConnection.js"
 import { TokenStore } from "../src/auth/store/TokenStore.js"
 import { StreamReader } from "../src/runtime/StreamReader.js"
-import { connectorLayer, projectManifest } from "../test-support/connectorLayer.js"
+import { connectorLayer, projectConnector } from "../test-support/connectorLayer.js"
 import { exampleIds, operationRequests } from "./support/operationRequests.js"
 import { makeSpecValidator } from "./support/specValidator.js"
 
 const prismUrl = inject("prismUrl")
 const spec = makeSpecValidator()
-const { manifest } = projectManifest
+const model = projectConnector
 
 interface Sent {
   readonly operationId: string | undefined
@@ -80,7 +80,7 @@ const tokenStore = Layer.effect(TokenStore, Effect.orDie(Effect.gen(function*() 
     accessTokenExpiresAt: new Date(now.getTime() + 3_600_000),
     refreshToken: Redacted.make("prism-refresh-token"),
     refreshTokenIssuedAt: now,
-    grantedScopes: Object.keys(manifest.scopes),
+    grantedScopes: Object.keys(model.scopeGraph.scopes),
     createdAt: now,
     lastRefreshedAt: now,
     lastUsedAt: now
@@ -150,15 +150,15 @@ describe("contract: the connector against Prism", () => {
         const actions = yield* ActionRunner
         for (const id of actions.actions) {
           const before = sent.length
-          yield* actions.run(id, actionInput(manifest.actions[id]!.endpoint ?? id))
-          expect(sent.slice(before).map((s) => s.operationId), id).toContain(manifest.actions[id]!.endpoint ?? id)
+          yield* actions.run(id, actionInput(model.actions.get(id)!.endpoint.id))
+          expect(sent.slice(before).map((s) => s.operationId), id).toContain(model.actions.get(id)!.endpoint.id)
         }
       }))
 
     live("covered every endpoint; sent only declared query parameters; no request violated the spec",
       Effect.sync(() => {
         const reached = new Set(sent.map((s) => s.operationId))
-        for (const endpoint of Object.keys(manifest.endpoints)) expect(reached, endpoint).toContain(endpoint)
+        for (const endpoint of model.endpoints.keys()) expect(reached, endpoint).toContain(endpoint)
         for (const stream of ["list_members", "list_payrolls", "list_payroll_paystubs", "get_paystub", "get_time_off_balances_report"]) {
           expect(streamEndpoints, stream).toContain(stream)
         }
@@ -184,7 +184,7 @@ describe("contract: the connector against Prism", () => {
         const before = sent.length
         const error = yield* Effect.flip(steer({ prefer: "code=429" }, actions.run("get_company", {})))
         expect(error._tag === "ApiError" && error.reason).toBe("RateLimited")
-        expect(sent.slice(before).filter((s) => s.status === 429)).toHaveLength(manifest.defaults.retry.max_attempts)
+        expect(sent.slice(before).filter((s) => s.status === 429)).toHaveLength(model.retry.max_attempts)
       }))
 
     // last: the refresh it causes swaps in Prism's example token, whose granted scopes are few

@@ -5,11 +5,13 @@
 import { createConfig, lintFromString } from "@redocly/openapi-core"
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "@effect/vitest"
-import { loadProjectManifest } from "../test-support/projectManifest.js"
+import * as YAML from "yaml"
+import { loadProjectConnector, projectFile } from "../test-support/projectManifest.js"
 import { makeSpecValidator, specPath } from "./support/specValidator.js"
 
 const spec = makeSpecValidator()
-const { manifest } = loadProjectManifest()
+const connector = loadProjectConnector()
+const fieldScopes = YAML.parse(readFileSync(projectFile("connector.yaml"), "utf8")).field_scopes as Record<string, Record<string, string>>
 const text = readFileSync(specPath, "utf8")
 
 describe("schemas/justworks.openapi.yaml", () => {
@@ -31,13 +33,13 @@ describe("schemas/justworks.openapi.yaml", () => {
     const ids = spec.operations.map((o) => o.operationId)
     expect(ids).toHaveLength(27)
     expect(new Set(ids).size).toBe(27)
-    expect(ids.sort()).toEqual([...Object.keys(manifest.endpoints), "exchange_token", "revoke_token"].sort())
+    expect(ids.sort()).toEqual([...connector.endpoints.keys(), "exchange_token", "revoke_token"].sort())
   })
 
   it("lists all 15 scopes with descriptions in its OAuth2 scheme", () => {
     const schemes = spec.doc["components"]["securitySchemes"]
     const flow = schemes["justworks_oauth"]["flows"]["authorizationCode"]
-    expect(Object.keys(flow.scopes).sort()).toEqual(Object.keys(manifest.scopes).sort())
+    expect(Object.keys(flow.scopes).sort()).toEqual(Object.keys(connector.scopeGraph.scopes).sort())
     for (const description of Object.values(flow.scopes)) expect(String(description).length).toBeGreaterThan(10)
   })
 
@@ -90,6 +92,6 @@ describe("schemas/justworks.openapi.yaml", () => {
   it("requires only id and updated_at on members: scope-gated fields may be absent", () => {
     const member = spec.doc["components"]["schemas"]["Member"]
     expect(member.required.sort()).toEqual(["id", "updated_at"])
-    for (const field of Object.keys(manifest.field_scopes["Member"]!)) expect(member.properties).toHaveProperty(field)
+    for (const field of Object.keys(fieldScopes["Member"]!)) expect(member.properties).toHaveProperty(field)
   })
 })

@@ -4,13 +4,13 @@
  * undeclared query parameters, response codes missing from the spec — is checked here.
  */
 import { describe, expect, inject, it } from "@effect/vitest"
-import { loadProjectManifest } from "../test-support/projectManifest.js"
+import { loadProjectConnector } from "../test-support/projectManifest.js"
 import { exampleIds, operationRequests, send, type OperationRequest } from "./support/operationRequests.js"
 import { makeSpecValidator } from "./support/specValidator.js"
 
 const prismUrl = inject("prismUrl")
 const spec = makeSpecValidator()
-const { manifest } = loadProjectManifest()
+const connector = loadProjectConnector()
 const requests = operationRequests(exampleIds)
 const token = "contract-test-token"
 
@@ -26,7 +26,7 @@ describe("contract: Prism mock of the OpenAPI description", () => {
   it("has a contract request for every spec operation and every manifest endpoint", () => {
     const covered = Object.keys(requests).sort()
     expect(covered).toEqual(spec.operations.map((o) => o.operationId).sort())
-    for (const endpoint of Object.keys(manifest.endpoints)) expect(covered).toContain(endpoint)
+    for (const endpoint of connector.endpoints.keys()) expect(covered).toContain(endpoint)
   })
 
   for (const [operationId, request] of Object.entries(requests)) {
@@ -113,7 +113,7 @@ describe("contract: error responses the connector relies on", () => {
     expect(spec.validateResponse("get_company", 403, response.body)).toEqual([])
     const scopes = (response.body as { error: { required_scopes?: Array<string> } }).error.required_scopes
     expect(scopes?.length).toBeGreaterThan(0)
-    for (const scope of scopes!) expect(Object.keys(manifest.scopes)).toContain(scope)
+    for (const scope of scopes!) expect(Object.keys(connector.scopeGraph.scopes)).toContain(scope)
   })
 
   it("Prefer: code=429 → 429 with Retry-After, as the spec declares", async () => {

@@ -17,8 +17,8 @@ import { Healthchecks, type HealthReport } from "./health/Healthchecks.js"
 import type { ApiError } from "./http/ApiError.js"
 import { ApiClient } from "./http/ApiClient.js"
 import { HttpTransport } from "./http/HttpTransport.js"
-import { ConnectorManifest } from "./manifest/ConnectorManifest.js"
-import type { LoadedManifest } from "./manifest/loadManifest.js"
+import type { Connector } from "./model/Connector.js"
+import { ConnectorModel } from "./model/ConnectorModel.js"
 import { RecordValidation } from "./runtime/RecordValidation.js"
 import { StreamReader, type ApiRecord, type ReadEvent, type ReadFailure, type ReadOptions } from "./runtime/StreamReader.js"
 import { minimalScopesFor, scopeClosureFor, type Selection, type UnknownSelection } from "./scopes/ScopeAlgebra.js"
@@ -62,14 +62,14 @@ export interface JustworksOptions {
   readonly authorizeUrl?: string | undefined
   /** a different manifest than the packaged connector.yaml */
   readonly manifestFile?: string | undefined
-  /** an already loaded manifest (saves reading it again) */
-  readonly manifest?: LoadedManifest | undefined
+  /** an already loaded connector (saves reading its manifest again) */
+  readonly connector?: Connector | undefined
   /** where tokens live (default: in memory, holding `tokens` if given) */
   readonly tokenStore?: Layer.Layer<TokenStore, TokenStoreError> | undefined
   /** tokens obtained elsewhere (e.g. kept by an ETL platform); stored in the in-memory store */
   readonly tokens?: ConnectionTokens | undefined
   /** how records are checked (default: against the OpenAPI description's schemas) */
-  readonly validation?: Layer.Layer<RecordValidation, unknown, ConnectorManifest> | undefined
+  readonly validation?: Layer.Layer<RecordValidation, unknown, ConnectorModel> | undefined
   /** how requests go out (default: undici's keep-alive agent); e.g. a transport with a proxy or tracing */
   readonly transport?: Layer.Layer<HttpTransport> | undefined
 }
@@ -104,7 +104,7 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
   readonly scopeClosure: (selection?: Selection) => Either.Either<Array<string>, UnknownSelection>
 }>() {
   static make = Effect.gen(function*() {
-    const { manifest } = yield* ConnectorManifest
+    const connector = yield* ConnectorModel
     const reader = yield* StreamReader
     const actions = yield* ActionRunner
     const health = yield* Healthchecks
@@ -117,27 +117,27 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
       planWrite: (id, rows) => writer.plan(id, rowsOfValues(rows)),
       write: (plan, options) => writer.write(plan, options),
       healthcheck: health.run,
-      minimalScopes: (selection = {}) => minimalScopesFor(manifest, selection),
-      scopeClosure: (selection = {}) => scopeClosureFor(manifest, selection)
+      minimalScopes: (selection = {}) => minimalScopesFor(connector.scopeGraph, selection),
+      scopeClosure: (selection = {}) => scopeClosureFor(connector.scopeGraph, selection)
     })
   })
 
   /** Everything the service needs, from a connection's settings. */
   static layer = (options: JustworksOptions) => {
-    const manifestLayer = ConnectorManifest.layer(options.manifestFile ?? defaultManifestFile).pipe(Layer.provide(NodeContext.layer))
+    const connectorLayer = ConnectorModel.layer(options.manifestFile ?? defaultManifestFile).pipe(Layer.provide(NodeContext.layer))
     return Layer.unwrapEffect(Effect.gen(function*() {
-      const loaded = options.manifest ?? (yield* Effect.provide(ConnectorManifest, manifestLayer))
-      const auth = oauthSettings(loaded.manifest.auth, {
-        baseUrl: options.baseUrl ?? loaded.manifest.defaults.requester.base_url,
+      const loaded = options.connector ?? (yield* Effect.provide(ConnectorModel, connectorLayer))
+      const auth = oauthSettings(loaded.auth, {
+        baseUrl: options.baseUrl ?? loaded.requester.base_url,
         clientId: options.clientId,
         clientSecret: options.clientSecret,
         authorizeUrl: options.authorizeUrl
       })
       const base = Layer.mergeAll(
-        ConnectorManifest.layerLoaded(loaded),
+        ConnectorModel.layerLoaded(loaded),
         NodeHttpClient.layerUndici,
         OAuthClient.layer(auth).pipe(Layer.provide(NodeHttpClient.layerUndici)),
-        options.tokenStore ?? memoryStore(options, Object.keys(loaded.manifest.scopes), auth.accessTokenLifetime)
+        options.tokenStore ?? memoryStore(options, Object.keys(loaded.scopeGraph.scopes), auth.accessTokenLifetime)
       )
       const tokens = Layer.provideMerge(
         TokenProvider.layer({

@@ -4,13 +4,13 @@
  */
 import { NodeContext, NodeRuntime } from "@effect/platform-node"
 import { Console, Effect } from "effect"
-import { loadManifest } from "./manifest/loadManifest.js"
-import { summarizeManifest } from "./manifest/summarizeManifest.js"
+import { loadConnector } from "./model/loadConnector.js"
+import { summarizeConnector } from "./model/summarize.js"
 
 const file = process.argv[2] ?? "connector.yaml"
 
-const program = loadManifest(file).pipe(
-  Effect.flatMap((loaded) => Console.log(summarizeManifest(loaded))),
+const program = loadConnector(file).pipe(
+  Effect.flatMap((connector) => Console.log(summarizeConnector(connector))),
   Effect.catchTag("ManifestError", (error) =>
     Console.error(error.message).pipe(Effect.zipRight(Effect.sync(() => (process.exitCode = 1)))))
 )

@@ -13,19 +13,19 @@ import { TokenProvider } from "../src/auth/TokenProvider.js"
 import { TokenStore } from "../src/auth/store/TokenStore.js"
 import { ApiClient } from "../src/http/ApiClient.js"
 import { HttpTransport } from "../src/http/HttpTransport.js"
-import { ConnectorManifest } from "../src/manifest/ConnectorManifest.js"
-import type { LoadedManifest } from "../src/manifest/loadManifest.js"
 import type { RetryPolicy } from "../src/manifest/Manifest.js"
-import { loadProjectManifest } from "./projectManifest.js"
+import type { Connector } from "../src/model/Connector.js"
+import { ConnectorModel } from "../src/model/ConnectorModel.js"
+import { loadProjectConnector } from "./projectManifest.js"
 import { RecordValidation } from "../src/runtime/RecordValidation.js"
 import { StreamReader } from "../src/runtime/StreamReader.js"
 import { BatchWriter } from "../src/writes/BatchWriter.js"
 
-export const projectManifest = loadProjectManifest()
+export const projectConnector = loadProjectConnector()
 
 /** OAuth settings pointing at the mock (its token, revoke and authorize endpoints, its client). */
 export const mockOAuthSettings = (mock: Pick<MockServer, "url" | "clientId" | "clientSecret">): OAuthSettings =>
-  oauthSettings(projectManifest.manifest.auth, {
+  oauthSettings(projectConnector.auth, {
     baseUrl: mock.url,
     clientId: mock.clientId,
     clientSecret: Redacted.make(mock.clientSecret),
@@ -39,7 +39,7 @@ export interface ConnectorLayerOptions {
   readonly refreshAhead?: Duration.DurationInput
   /** the token store; defaults to an in-memory one (give your own to inspect it) */
   readonly store?: Layer.Layer<TokenStore>
-  readonly validation?: Layer.Layer<RecordValidation, never, ConnectorManifest>
+  readonly validation?: Layer.Layer<RecordValidation, never, ConnectorModel>
   /** the HTTP client (default: undici); tests wrap it to watch or steer requests */
   readonly http?: Layer.Layer<HttpClient.HttpClient>
   /** replace parts of the manifest's retry policy (tests shorten the waits) */
@@ -48,27 +48,19 @@ export interface ConnectorLayerOptions {
   readonly requestTimeout?: Duration.DurationInput
 }
 
-/** The project manifest with test overrides applied. */
-const manifestFor = (options: ConnectorLayerOptions): LoadedManifest => {
-  const defaults = projectManifest.manifest.defaults
-  return options.retry === undefined && options.requestTimeout === undefined ? projectManifest : {
-    ...projectManifest,
-    manifest: {
-      ...projectManifest.manifest,
-      defaults: {
-        ...defaults,
-        retry: { ...defaults.retry, ...options.retry },
-        requester: { ...defaults.requester, timeout: Duration.decode(options.requestTimeout ?? defaults.requester.timeout) }
-      }
-    }
+/** The project connector with test overrides applied. */
+const connectorFor = (options: ConnectorLayerOptions): Connector =>
+  options.retry === undefined && options.requestTimeout === undefined ? projectConnector : {
+    ...projectConnector,
+    retry: { ...projectConnector.retry, ...options.retry },
+    requester: { ...projectConnector.requester, timeout: Duration.decode(options.requestTimeout ?? projectConnector.requester.timeout) }
   }
-}
 
 /** OAuth client + token store + token provider + HTTP pipeline + stream reader + actions and batch writes, against the mock. */
 export const connectorLayer = (options: ConnectorLayerOptions) => {
   const settings = mockOAuthSettings(options.mock)
   const base = Layer.mergeAll(
-    ConnectorManifest.layerLoaded(manifestFor(options)),
+    ConnectorModel.layerLoaded(connectorFor(options)),
     options.store ?? TokenStore.layerMemory,
     OAuthClient.layer(settings).pipe(Layer.provide(options.http ?? NodeHttpClient.layerUndici)),
     options.http ?? NodeHttpClient.layerUndici

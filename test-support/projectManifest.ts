@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { parseSpec, type OpenApiSpec } from "../src/spec/OpenApiSpec.js"
-import { parseManifest, type LoadedManifest } from "../src/manifest/loadManifest.js"
+import type { Connector } from "../src/model/Connector.js"
+import { parseConnector } from "../src/model/loadConnector.js"
 
 export const projectFile = (relative: string): string => fileURLToPath(new URL(`../${relative}`, import.meta.url))
 
@@ -14,6 +15,6 @@ export const specFile = "schemas/justworks.openapi.yaml"
 export const loadSpec = (): OpenApiSpec =>
   Effect.runSync(parseSpec(specFile, readFileSync(projectFile(specFile), "utf8")))
 
-/** The real connector.yaml, parsed and checked; throws if it is rejected. */
-export const loadProjectManifest = (): LoadedManifest =>
-  Effect.runSync(parseManifest("connector.yaml", manifestText(), loadSpec()))
+/** The real connector.yaml, resolved; throws if it is rejected. */
+export const loadProjectConnector = (): Connector =>
+  Effect.runSync(parseConnector("connector.yaml", manifestText(), loadSpec()))

@@ -7,10 +7,8 @@ import { Context, Effect, Layer, Schema } from "effect"
 import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
 import type { ApiError } from "../http/ApiError.js"
 import { ApiClient } from "../http/ApiClient.js"
-import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
-import { endpointMethod } from "../manifest/streams.js"
+import { ConnectorModel } from "../model/ConnectorModel.js"
 import { closure, presetsGranting } from "../scopes/ScopeAlgebra.js"
-import { operationAt, pathParams } from "../spec/OpenApiSpec.js"
 import { makeBodyChecker } from "./actionBody.js"
 
 export class ActionError extends Schema.TaggedError<ActionError>()("ActionError", {
@@ -32,21 +30,22 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
   readonly run: (action: string, input?: ActionInput) => Effect.Effect<unknown, ActionError | ApiError | TokenError>
 }>() {
   static make = Effect.gen(function*() {
-    const { manifest, spec } = yield* ConnectorManifest
+    const connector = yield* ConnectorModel
     const api = yield* ApiClient
     const tokens = yield* TokenProvider
-    const ids = Object.keys(manifest.actions)
-    const checkBody = makeBodyChecker(manifest, spec)
+    const ids = [...connector.actions.keys()]
+    const graph = connector.scopeGraph
+    const checkBody = makeBodyChecker(connector)
 
     const authorize = (id: string) =>
       Effect.gen(function*() {
-        const action = manifest.actions[id]
+        const action = connector.actions.get(id)
         const fail = (reason: ActionError["reason"], detail: string) => new ActionError({ reason, action: id, detail })
         if (action === undefined) return yield* fail("UnknownAction", `unknown action; valid actions: ${ids.join(", ")}`)
-        const granted = closure(manifest, (yield* tokens.connection).grantedScopes)
+        const granted = closure(graph, (yield* tokens.connection).grantedScopes)
         const missing = action.scopes.filter((s) => !granted.includes(s))
         if (missing.length > 0) {
-          const presets = [...new Set(missing.flatMap((s) => presetsGranting(manifest, s)))]
+          const presets = [...new Set(missing.flatMap((s) => presetsGranting(graph, s)))]
           return yield* fail("ScopeNotGranted", `the connection lacks ${missing.join(", ")}; reconnect with the preset ${presets.join(" or ")} selected`)
         }
       })
@@ -54,15 +53,12 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
     const run = (id: string, input: ActionInput = {}) =>
       Effect.gen(function*() {
         yield* authorize(id)
-        const action = manifest.actions[id]!
+        const { endpoint } = connector.actions.get(id)!
         const fail = (reason: ActionError["reason"], detail: string) => new ActionError({ reason, action: id, detail })
-        const endpointId = action.endpoint ?? id
-        const endpoint = manifest.endpoints[endpointId]!
-        const method = endpointMethod(manifest, endpoint)
-        const operation = operationAt(spec, method, endpoint.path)!
+        const operation = endpoint.operation
 
         const path: Record<string, string> = {}
-        for (const name of pathParams(endpoint.path)) {
+        for (const name of endpoint.pathParams) {
           const value = input[name]
           if (typeof value !== "string" && typeof value !== "number") return yield* fail("InvalidInput", `"${name}" is required (a string)`)
           path[name] = String(value)
@@ -90,7 +86,7 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
         const body = takesBody ? ("body" in rest ? rest["body"] : rest) : undefined
         const problem = takesBody ? checkBody(id, input) : undefined
         if (problem !== undefined) return yield* fail("InvalidInput", `${problem.path === "" ? "the body" : problem.path}: ${problem.message}`)
-        return yield* api.call(endpointId, { path, query, ...(body === undefined ? {} : { body }) })
+        return yield* api.call(endpoint.id, { path, query, ...(body === undefined ? {} : { body }) })
       })
 
     return ActionRunner.of({ actions: ids, authorize, run })

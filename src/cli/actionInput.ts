@@ -6,7 +6,7 @@ import { FileSystem } from "@effect/platform"
 import { Effect } from "effect"
 import { InputError } from "../config/InputError.js"
 import { parseJsonText } from "../config/readJson.js"
-import { isJsonObject } from "../records/jsonSchemaToEffect.js"
+import { isJsonObject } from "../spec/document.js"
 
 export type ActionInputObject = Readonly<Record<string, unknown>>
 

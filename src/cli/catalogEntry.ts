@@ -4,25 +4,23 @@
  * streams with their sync modes. Everything comes from connector.yaml.
  */
 import { Duration } from "effect"
-import type { LoadedManifest } from "../manifest/loadManifest.js"
-import { endpointMethod, streamsOf } from "../manifest/streams.js"
+import type { Connector } from "../model/Connector.js"
+import type { Preset, ScopeDefinition } from "../manifest/Manifest.js"
 import { closure, defaultPresets } from "../scopes/ScopeAlgebra.js"
-import { requiredScopes } from "../sync/readableStreams.js"
-import { cursorField } from "./airbyte/discoverCatalog.js"
 
 const resolveUrl = (url: string, base: string) => (/^https?:\/\//.test(url) ? url : new URL(url, base).toString())
 const seconds = (d: Duration.Duration) => Math.round(Duration.toSeconds(d))
 
-export const catalogEntry = ({ manifest }: LoadedManifest) => {
-  const { connector, auth } = manifest
-  const base = manifest.defaults.requester.base_url
+export const catalogEntry = (connector: Connector) => {
+  const { auth, scopeGraph: graph } = connector
+  const base = connector.requester.base_url
   const impliedBy = (scope: string) =>
-    Object.keys(manifest.scopes).filter((other) => other !== scope && closure(manifest, [other]).includes(scope))
+    Object.keys(graph.scopes).filter((other) => other !== scope && closure(graph, [other]).includes(scope))
   return {
     name: connector.name,
     title: connector.title,
     description: connector.description,
-    documentation_url: connector.docs_url,
+    documentation_url: connector.docsUrl,
     api_base_url: base,
     auth: {
       type: auth.type,
@@ -35,42 +33,37 @@ export const catalogEntry = ({ manifest }: LoadedManifest) => {
       refresh_token_lifetime_seconds: seconds(auth.refresh_token_lifetime),
       redirect_uri_templates: auth.redirect_uris
     },
-    scopes: Object.entries(manifest.scopes).map(([name, scope]) => ({
+    scopes: Object.entries(graph.scopes as Readonly<Record<string, ScopeDefinition>>).map(([name, scope]) => ({
       name,
       description: scope.description,
-      includes: closure(manifest, scope.includes ?? []),
+      includes: closure(graph, scope.includes ?? []),
       implied_by: impliedBy(name)
     })),
-    presets: Object.entries(manifest.presets).map(([name, preset]) => ({
+    presets: Object.entries(graph.presets as Readonly<Record<string, Preset>>).map(([name, preset]) => ({
       name,
       title: preset.title,
       description: preset.description,
       scopes: preset.scopes,
       default: preset.default
     })),
-    default_presets: defaultPresets(manifest),
-    actions: Object.entries(manifest.actions).map(([id, action]) => {
-      const endpoint = manifest.endpoints[action.endpoint ?? id]
-      return {
-        id,
-        ...(action.description === undefined ? {} : { description: action.description }),
-        scopes: action.scopes,
-        ...(endpoint === undefined ? {} : { method: endpointMethod(manifest, endpoint), path: endpoint.path })
-      }
-    }),
-    healthchecks: manifest.healthchecks.map((h) => ({ name: h.name, stream: h.stream, scopes: h.scopes })),
-    streams: streamsOf(manifest).map((s) => {
-      const cursor = cursorField(s)
-      return {
-        name: s.name,
-        scopes: requiredScopes(manifest, s.name),
-        primary_key: s.primaryKey,
-        supported_sync_modes: cursor === undefined ? ["full_refresh"] : ["full_refresh", "incremental"],
-        ...(cursor === undefined ? {} : { cursor_field: cursor }),
-        ...(s.endpoint.parent === undefined ? {} : { parent: s.endpoint.parent.stream }),
-        ...(s.derivedFrom === undefined ? {} : { derived_from: s.derivedFrom }),
-        docs: s.docs
-      }
-    })
+    default_presets: defaultPresets(graph),
+    actions: [...connector.actions.values()].map((action) => ({
+      id: action.id,
+      ...(action.description === undefined ? {} : { description: action.description }),
+      scopes: action.scopes,
+      method: action.endpoint.method,
+      path: action.endpoint.path
+    })),
+    healthchecks: connector.healthchecks.map((h) => ({ name: h.name, stream: h.stream.name, scopes: h.scopes })),
+    streams: connector.streams.map((s) => ({
+      name: s.name,
+      scopes: s.requiredScopes,
+      primary_key: s.primaryKey,
+      supported_sync_modes: s.syncModes,
+      ...(s.cursor === undefined ? {} : { cursor_field: s.cursor.field }),
+      ...(s.partitioning._tag === "Parent" ? { parent: s.partitioning.parent } : {}),
+      ...(s.derivedFrom === undefined ? {} : { derived_from: s.derivedFrom }),
+      docs: s.docsUrl
+    }))
   }
 }

@@ -6,7 +6,7 @@ import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { homedir } from "node:os"
 import { join, resolve } from "node:path"
 import { defaultManifestFile, Justworks } from "../Justworks.js"
-import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import { ConnectorModel } from "../model/ConnectorModel.js"
 import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
 import { configSelection, connectionOptions, expandHome, holdsTokens, tokenStoreKey, tokenStorePath } from "../config/connectionOptions.js"
 import { isHttpUrl } from "../config/ConnectorConfig.js"
@@ -165,4 +165,4 @@ export const mockConnection = (members: number) =>
   }))
 
 /** The packaged manifest alone (commands that need no connection). */
-export const manifestLayer = ConnectorManifest.layer(defaultManifestFile)
+export const manifestLayer = ConnectorModel.layer(defaultManifestFile)

@@ -1,22 +1,26 @@
 /**
  * The parts of connector.yaml a command needs before (or without) the whole connector: the connector's
- * identity and the scope graph (scopes, presets, actions). Read on their own, they cost milliseconds; the
- * whole manifest, checked against its OpenAPI description, is loaded when a connection is made.
+ * identity and the scope graph (scopes, presets, and what each action needs: its endpoint's scopes and its
+ * own). Read on their own, they cost milliseconds; the whole manifest, checked against its OpenAPI
+ * description, is loaded when a connection is made.
  */
 import { FileSystem } from "@effect/platform"
 import { Effect, Either, Schema } from "effect"
 import * as YAML from "yaml"
 import { Manifest } from "../manifest/Manifest.js"
 import { ManifestError } from "../manifest/ManifestError.js"
+import { scopeGraph, type ScopeGraph } from "../scopes/ScopeAlgebra.js"
 import { snapshotValue } from "../spec/documentSnapshot.js"
 
-export const ManifestEssentials = Schema.Struct({
-  connector: Manifest.fields.connector,
+const ScopeSections = Schema.Struct({
   scopes: Manifest.fields.scopes,
   presets: Manifest.fields.presets,
+  endpoints: Manifest.fields.endpoints,
   actions: Manifest.fields.actions
 })
-export type ManifestEssentials = typeof ManifestEssentials.Type
+
+/** What the scope questions of a command are answered from. */
+export type ManifestEssentials = ScopeGraph
 
 /** The connector's identity alone (what `spec` needs). */
 export const ConnectorIdentity = Schema.Struct({ connector: Manifest.fields.connector })
@@ -63,8 +67,11 @@ const readSections = <A, I>(schema: Schema.Schema<A, I>, sections: ReadonlyArray
     })
 }
 
-/** Read the essentials of a manifest file (the file is checked in full when a connection loads it). */
-export const readManifestEssentials = readSections(ManifestEssentials, ["connector", "scopes", "presets", "actions"])
+const readScopeSections = readSections(ScopeSections, ["scopes", "presets", "endpoints", "actions"])
+
+/** Read the scope graph of a manifest file (the file is checked in full when a connection loads it). */
+export const readManifestEssentials = (file: string): Effect.Effect<ManifestEssentials, ManifestError, FileSystem.FileSystem> =>
+  Effect.map(readScopeSections(file), scopeGraph)
 
 /** Read the connector section of a manifest file. */
 export const readConnectorIdentity = readSections(ConnectorIdentity, ["connector"])

@@ -4,7 +4,7 @@
  */
 import { Clock, Context, Effect, Layer, Stream } from "effect"
 import { TokenProvider, type IdleStatus, type TokenError } from "../auth/TokenProvider.js"
-import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import { ConnectorModel } from "../model/ConnectorModel.js"
 import { covers, presetsGranting } from "../scopes/ScopeAlgebra.js"
 import { StreamReader } from "../runtime/StreamReader.js"
 import { todayUtc } from "../runtime/dateWindows.js"
@@ -28,24 +28,25 @@ export class Healthchecks extends Context.Tag("justworks-connector/Healthchecks"
   readonly run: Effect.Effect<HealthReport, TokenError>
 }>() {
   static make = Effect.gen(function*() {
-    const { manifest } = yield* ConnectorManifest
+    const connector = yield* ConnectorModel
+    const graph = connector.scopeGraph
     const reader = yield* StreamReader
     const tokens = yield* TokenProvider
     const run = Effect.gen(function*() {
       const connection = yield* tokens.connection
       const idle = yield* tokens.idleStatus
       const today = todayUtc(yield* Clock.currentTimeMillis)
-      const checks = yield* Effect.forEach(manifest.healthchecks, (check) => {
-        const base = { name: check.name, stream: check.stream, scopes: check.scopes }
-        if (!covers(manifest, connection.grantedScopes, check.scopes)) {
-          const presets = [...new Set(check.scopes.flatMap((s) => presetsGranting(manifest, s)))]
+      const checks = yield* Effect.forEach(connector.healthchecks, (check) => {
+        const base = { name: check.name, stream: check.stream.name, scopes: check.scopes }
+        if (!covers(graph, connection.grantedScopes, check.scopes)) {
+          const presets = [...new Set(check.scopes.flatMap((s) => presetsGranting(graph, s)))]
           return Effect.succeed<HealthcheckResult>({ ...base, status: "skipped", detail: `not granted: ${check.scopes.join(", ")} (preset ${presets.join(" or ")})` })
         }
-        return Stream.runHead(reader.read(check.stream, { startDate: today })).pipe(
+        return Stream.runHead(reader.read(check.stream.name, { startDate: today })).pipe(
           Effect.map((): HealthcheckResult => ({ ...base, status: "passed", detail: "ok" })),
           Effect.catchAll((e) => Effect.succeed<HealthcheckResult>({ ...base, status: "failed", detail: e.message }))
         )
-      }, { concurrency: manifest.defaults.concurrency.streams })
+      }, { concurrency: connector.concurrency.streams })
       return { checks, idle, ok: checks.every((c) => c.status !== "failed") }
     })
     return Healthchecks.of({ run })

@@ -5,12 +5,12 @@ import { HttpClient, HttpClientResponse, type HttpClientRequest } from "@effect/
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
 import { TokenProvider } from "../auth/TokenProvider.js"
-import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
-import { loadProjectManifest } from "../../test-support/projectManifest.js"
+import { ConnectorModel } from "../model/ConnectorModel.js"
+import { loadProjectConnector } from "../../test-support/projectManifest.js"
 import { ApiClient } from "./ApiClient.js"
 import { HttpTransport, TransportFailure } from "./HttpTransport.js"
 
-const loaded = loadProjectManifest()
+const loaded = loadProjectConnector()
 
 interface Reply {
   readonly status: number
@@ -48,7 +48,7 @@ const clientWith = (transport: HttpTransport["Type"]) =>
     })
     return yield* ApiClient.make({ baseUrl: "https://api.test" }).pipe(
       Effect.provide(Layer.mergeAll(
-        ConnectorManifest.layerLoaded(loaded),
+        ConnectorModel.layerLoaded(loaded),
         Layer.succeed(HttpTransport, transport),
         Layer.succeed(TokenProvider, tokens)
       ))
@@ -133,7 +133,7 @@ describe("ApiClient", () => {
       yield* TestClock.adjust("10 minutes")
       const error = yield* Fiber.join(fiber)
       expect(error._tag === "ApiError" && error.reason).toBe("Server")
-      expect((yield* Ref.get(seen)).length).toBe(loaded.manifest.defaults.retry.max_attempts)
+      expect((yield* Ref.get(seen)).length).toBe(loaded.retry.max_attempts)
     }))
 
   it.effect("a Retry-After beyond the total wait budget fails at once", () =>

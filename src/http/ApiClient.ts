@@ -8,10 +8,9 @@
  */
 import { Clock, Context, Duration, Effect, Layer, Redacted, Schedule } from "effect"
 import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
-import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
-import type { Endpoint, Manifest } from "../manifest/Manifest.js"
-import { endpointMethod, endpointRepeatable } from "../manifest/streams.js"
-import { presetsGranting } from "../scopes/ScopeAlgebra.js"
+import type { EndpointModel } from "../model/Connector.js"
+import { ConnectorModel } from "../model/ConnectorModel.js"
+import { presetsGranting, type ScopeGraph } from "../scopes/ScopeAlgebra.js"
 import { ApiError } from "./ApiError.js"
 import { HttpTransport, type TransportFailure, type TransportResponse } from "./HttpTransport.js"
 import { retrySchedule } from "./retrySchedule.js"
@@ -40,12 +39,12 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
 }>() {
   static make = (settings: ApiSettings = {}) =>
     Effect.gen(function*() {
-      const { manifest } = yield* ConnectorManifest
+      const connector = yield* ConnectorModel
       const transport = yield* HttpTransport
       const tokens = yield* TokenProvider
-      const requester = manifest.defaults.requester
+      const requester = connector.requester
       const baseUrl = (settings.baseUrl ?? requester.base_url).replace(/\/+$/, "")
-      const schedules = { repeatable: retrySchedule(manifest.defaults.retry, true), once: retrySchedule(manifest.defaults.retry, false) }
+      const schedules = { repeatable: retrySchedule(connector.retry, true), once: retrySchedule(connector.retry, false) }
       const baseHeaders: Record<string, string> = { accept: "application/json" }
       for (const [name, value] of Object.entries(requester.headers)) baseHeaders[name.toLowerCase()] = value
 
@@ -63,18 +62,18 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
       const targetOf = (endpointId: string): Target | undefined => {
         const known = targets.get(endpointId)
         if (known !== undefined) return known
-        const endpoint = manifest.endpoints[endpointId]
+        const endpoint = connector.endpoints.get(endpointId)
         if (endpoint === undefined) return undefined
-        const method = endpointMethod(manifest, endpoint)
+        const method = endpoint.method
         const request = `${method} ${endpoint.path}`
         const fail: Fail = (reason, detail, extra = {}) => new ApiError({ reason, endpoint: endpointId, request, detail, ...extra })
         const target: Target = {
           endpoint,
           method,
-          repeatable: endpointRepeatable(manifest, endpoint),
+          repeatable: endpoint.repeatable,
           path: compilePath(endpoint.path),
           fail,
-          classified: (response) => classify(manifest, endpoint, response, fail),
+          classified: (response) => classify(connector.scopeGraph, endpoint, response, fail),
           transportError: (e) =>
             Effect.fail(fail("Transport", e.message, { ...(e.timedOut ? { timedOut: true } : {}), ...(e.unsent ? { unsent: true } : {}) }))
         }
@@ -174,7 +173,7 @@ const compilePath = (template: string): (values: Readonly<Record<string, string>
 type Fail = (reason: ApiError["reason"], detail: string, extra?: Partial<ConstructorParameters<typeof ApiError>[0]>) => ApiError
 
 interface Target {
-  readonly endpoint: Endpoint
+  readonly endpoint: EndpointModel
   readonly method: string
   /** may be sent again after an unclear failure (else only after a 429 or a refused connection) */
   readonly repeatable: boolean
@@ -204,7 +203,7 @@ const parseRetryAfter = (value: string | undefined, now: number): Duration.Durat
 }
 
 /** A response as the body it carries, or the `ApiError` its status means (its headers are read only for a 429). */
-const classify = (manifest: Manifest, endpoint: Endpoint, response: TransportResponse, fail: Fail): Effect.Effect<unknown, ApiError, never> => {
+const classify = (graph: ScopeGraph, endpoint: EndpointModel, response: TransportResponse, fail: Fail): Effect.Effect<unknown, ApiError, never> => {
   const { status, text } = response
   let body: unknown = undefined
   let parsed = true
@@ -222,7 +221,7 @@ const classify = (manifest: Manifest, endpoint: Endpoint, response: TransportRes
   }
   const detail = errorDetail(body, status)
   if (status === 401) return Effect.fail(fail("Authentication", detail, { status }))
-  if (status === 403) return Effect.fail(missingScope(manifest, endpoint, body, status, detail, fail))
+  if (status === 403) return Effect.fail(missingScope(graph, endpoint, body, status, detail, fail))
   if (status === 404) return Effect.fail(fail("NotFound", detail, { status }))
   if (status === 429) {
     return Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -235,11 +234,11 @@ const classify = (manifest: Manifest, endpoint: Endpoint, response: TransportRes
 }
 
 /** A 403: name the scopes the endpoint needs (as the API says, else as the manifest says) and the presets granting them. */
-const missingScope = (manifest: Manifest, endpoint: Endpoint, body: unknown, status: number, detail: string, fail: Fail): ApiError => {
+const missingScope = (graph: ScopeGraph, endpoint: EndpointModel, body: unknown, status: number, detail: string, fail: Fail): ApiError => {
   const named = (body as { error?: { required_scopes?: unknown } } | undefined)?.error?.required_scopes
   const required = Array.isArray(named) && named.length > 0 && named.every((s) => typeof s === "string")
     ? named as Array<string>
     : [...endpoint.scopes]
-  const presets = [...new Set(required.flatMap((scope) => presetsGranting(manifest, scope)))]
+  const presets = [...new Set(required.flatMap((scope) => presetsGranting(graph, scope)))]
   return fail("MissingScope", detail, { status, requiredScopes: required, presets })
 }

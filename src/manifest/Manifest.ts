@@ -129,7 +129,11 @@ export const Concurrency = Schema.Struct({
 
 export const EndpointDefaults = Schema.Struct({
   method: HttpMethod,
-  primary_key: Schema.NonEmptyArray(Schema.NonEmptyString)
+  primary_key: Schema.NonEmptyArray(Schema.NonEmptyString),
+  paginator: Schema.optional(described(
+    Identifier,
+    "the paginator of every stream whose operation takes its cursor parameter (others are read in one request)"
+  ))
 })
 
 /** How the API answers a batch write: one result per item, in request order. */
@@ -198,8 +202,8 @@ export type AsyncReport = typeof AsyncReport.Type
 
 export const DerivedStream = Schema.Struct({
   records: RecordSelector,
-  scopes: described(Scopes, "scopes needed beyond the endpoint's own"),
-  docs: Schema.NonEmptyString,
+  scopes: Schema.optionalWith(described(Scopes, "scopes needed beyond the endpoint's own"), { default: () => [] }),
+  docs: Schema.optional(described(Schema.NonEmptyString, "defaults to the endpoint's")),
   primary_key: Schema.optional(Schema.NonEmptyArray(Schema.NonEmptyString))
 })
 export type DerivedStream = typeof DerivedStream.Type
@@ -215,10 +219,17 @@ export const Endpoint = Schema.Struct({
     )
   ),
   path: Schema.String.pipe(Schema.pattern(/^\//)),
-  scopes: Scopes,
-  docs: described(Schema.NonEmptyString, "reference documentation: absolute URL or a fragment of connector.docs_url"),
+  scopes: described(Scopes, "the scopes of the operation's security in the OpenAPI description (checked)"),
+  docs: Schema.optional(described(
+    Schema.NonEmptyString,
+    "reference documentation: absolute URL or a fragment of connector.docs_url; " +
+      "defaults to #tag/<the operation's first tag>/operation/<operationId>"
+  )),
   stream: Schema.optional(described(Identifier, "expose the endpoint's records as this stream")),
-  paginator: Schema.optional(described(Identifier, "a paginator of defaults.paginators")),
+  paginator: Schema.optional(described(
+    Schema.Union(Identifier, Schema.Literal("none")),
+    "a paginator of defaults.paginators, or none; defaults to defaults.endpoint.paginator where it applies"
+  )),
   records: Schema.optional(described(RecordSelector, "defaults to the paginator's selector, or $")),
   primary_key: Schema.optional(
     described(Schema.Array(Schema.NonEmptyString), "fields identifying a record; [] for a stream of one record")
@@ -264,7 +275,7 @@ export type BatchWrite = typeof BatchWrite.Type
 
 export const Action = Schema.Struct({
   endpoint: Schema.optional(described(Identifier, "defaults to the endpoint with the action's id")),
-  scopes: Scopes,
+  scopes: Schema.optionalWith(described(Scopes, "scopes needed beyond the endpoint's own"), { default: () => [] }),
   description: Schema.optional(Schema.NonEmptyString),
   batch: Schema.optional(BatchWrite)
 })
@@ -272,8 +283,7 @@ export type Action = typeof Action.Type
 
 export const Healthcheck = Schema.Struct({
   name: Schema.NonEmptyString,
-  stream: Identifier,
-  scopes: Schema.NonEmptyArray(ScopeName)
+  stream: described(Identifier, "read its first record; the check needs the scopes reading the stream takes")
 })
 export type Healthcheck = typeof Healthcheck.Type
 
@@ -295,7 +305,10 @@ export const Manifest = Schema.Struct({
     Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: ScopeName }) }),
     "per record schema of the spec: fields returned only when a scope beyond the endpoint's is granted"
   ),
-  actions: Schema.Record({ key: Identifier, value: Action }),
+  actions: described(
+    Schema.Record({ key: Identifier, value: Schema.NullOr(Action) }),
+    "each action calls its endpoint and needs the endpoint's scopes; an empty entry (`{}` or nothing) is enough"
+  ),
   healthchecks: Schema.Array(Healthcheck),
   excluded_operations: Schema.optionalWith(
     described(Schema.Record({ key: Schema.String, value: Schema.NonEmptyString }), "spec operationId → why the connector does not use it"),

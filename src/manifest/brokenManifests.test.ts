@@ -6,7 +6,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { ManifestErrorReason } from "./ManifestError.js"
-import { parseManifest } from "./loadManifest.js"
+import { parseConnector } from "../model/loadConnector.js"
 import { loadSpec, manifestText } from "../../test-support/projectManifest.js"
 
 const original = manifestText()
@@ -27,9 +27,9 @@ interface Case {
 const cases: ReadonlyArray<Case> = [
   {
     name: "YAML syntax error",
-    edits: [["get_company: { scopes: [company.basic:read] }", "get_company: { scopes: [company.basic:read }"]],
+    edits: [["list_members: {}", "list_members: { scopes: [member.detail:read }"]],
     reason: "Syntax", path: "", message: /flow|expected|missing/i,
-    at: "}", after: "get_company: { scopes: [company.basic:read "
+    at: "}", after: "list_members: { scopes: [member.detail:read "
   },
   {
     name: "duplicate key",
@@ -48,13 +48,13 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "misspelt key",
-    edits: [["    stream: deductions\n    paginator: cursor", "    stream: deductions\n    pagintor: cursor"]],
+    edits: [["    stream: deductions\n", "    stream: deductions\n    pagintor: cursor\n"]],
     reason: "Shape", path: "endpoints.list_deductions.pagintor", message: /unknown key "pagintor"/, at: "pagintor"
   },
   {
     name: "missing required field",
-    edits: [['    docs: "#tag/Members/operation/get_member"\n', ""]],
-    reason: "Shape", path: "endpoints.get_member.docs", message: /is missing/, at: "get_member:\n", after: "endpoints:"
+    edits: [["    path: /v1/members/{member_id}\n", ""]],
+    reason: "Shape", path: "endpoints.get_member.path", message: /is missing/, at: "get_member:\n", after: "endpoints:"
   },
   {
     name: "unknown HTTP method",
@@ -73,7 +73,7 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "unknown scope on an endpoint",
-    edits: [["    scopes: [member.basic:read]\n    docs: \"#tag/Members/operation/list_members\"", "    scopes: [member.basic:reed]\n    docs: \"#tag/Members/operation/list_members\""]],
+    edits: [["    scopes: [member.basic:read]\n    stream: members", "    scopes: [member.basic:reed]\n    stream: members"]],
     reason: "Reference", path: "endpoints.list_members.scopes[0]", message: /unknown scope "member.basic:reed"/, at: "member.basic:reed"
   },
   {
@@ -124,14 +124,14 @@ const cases: ReadonlyArray<Case> = [
   {
     name: "spec operation unaccounted for",
     edits: [
-      ["  get_member_tax_id:\n    path: /v1/members/{member_id}/tax-id\n    scopes: [member.tax_id:read]\n    docs: \"#tag/Members/operation/get_member_tax_id\"\n", ""],
-      ["  get_member_tax_id: { scopes: [member.tax_id:read] }\n", ""]
+      ["  get_member_tax_id:\n    path: /v1/members/{member_id}/tax-id\n    scopes: [member.tax_id:read]\n", ""],
+      ["  get_member_tax_id: {}\n", ""]
     ],
     reason: "Spec", path: "endpoints", message: /GET \/v1\/members\/\{member_id\}\/tax-id \(get_member_tax_id\).*has no endpoint/, at: "endpoints:\n"
   },
   {
     name: "endpoint not named after its operationId",
-    edits: [["  get_company_business_info:\n    path", "  company_business_info:\n    path"], ["  get_company_business_info: {", "  company_business_info: {"]],
+    edits: [["  get_company_business_info:\n    path", "  company_business_info:\n    path"], ["  get_company_business_info: {}", "  company_business_info: {}"]],
     reason: "Spec", path: "endpoints.company_business_info", message: /operationId .* is "get_company_business_info"/, at: "company_business_info:\n    path"
   },
   {
@@ -146,17 +146,17 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "unknown paginator",
-    edits: [["    stream: deduction_types\n    paginator: cursor", "    stream: deduction_types\n    paginator: offset"]],
+    edits: [["    stream: deduction_types\n", "    stream: deduction_types\n    paginator: offset\n"]],
     reason: "Reference", path: "endpoints.list_deduction_types.paginator", message: /unknown paginator "offset"/, at: "offset"
   },
   {
     name: "duplicate stream name",
     edits: [["    stream: deductions\n", "    stream: members\n"]],
-    reason: "Reference", path: "endpoints.list_deductions.stream", message: /duplicate stream name "members" \(already declared at endpoints.list_members.stream\)/, at: "members\n    paginator: cursor\n  create"
+    reason: "Reference", path: "endpoints.list_deductions.stream", message: /duplicate stream name "members" \(already declared at endpoints.list_members.stream\)/, at: "members\n  create"
   },
   {
     name: "stream options on an endpoint that is not a stream",
-    edits: [["    docs: \"#tag/Members/operation/get_member\"\n", "    docs: \"#tag/Members/operation/get_member\"\n    paginator: cursor\n"]],
+    edits: [["    path: /v1/members/{member_id}\n    scopes: [member.basic:read]\n", "    path: /v1/members/{member_id}\n    scopes: [member.basic:read]\n    paginator: cursor\n"]],
     reason: "Shape", path: "endpoints.get_member.paginator", message: /only applies to an endpoint with a "stream" name/, at: "paginator: cursor\n  list_member_custom"
   },
   {
@@ -166,13 +166,13 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "action calling an unknown endpoint",
-    edits: [["  get_company: { scopes: [company.basic:read] }", "  get_company_info: { scopes: [company.basic:read] }"]],
+    edits: [["  get_company: {}", "  get_company_info: {}"]],
     reason: "Reference", path: "actions.get_company_info", message: /unknown endpoint "get_company_info"/, at: "get_company_info"
   },
   {
-    name: "action whose scopes do not cover its endpoint",
-    edits: [["list_company_jurisdictions: { scopes: [company.detail:read, member.detail:read] }", "list_company_jurisdictions: { scopes: [company.detail:read] }"]],
-    reason: "Coverage", path: "actions.list_company_jurisdictions.scopes", message: /do not cover endpoint "list_company_jurisdictions", which needs \[company.detail:read, member.detail:read\]/, at: "[company.detail:read] }", after: "list_company_jurisdictions: {"
+    name: "action needing an undeclared scope beyond its endpoint's",
+    edits: [["  list_company_jurisdictions: {}", "  list_company_jurisdictions: { scopes: [member.details:read] }"]],
+    reason: "Reference", path: "actions.list_company_jurisdictions.scopes[0]", message: /unknown scope "member.details:read"/, at: "member.details:read"
   },
   {
     name: "batch over the request body's maxItems",
@@ -196,18 +196,38 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "batch action on an endpoint without a request body",
-    edits: [["  list_deductions: { scopes: [deductions:read] }", "  list_deductions: { scopes: [deductions:read], batch: { items_field: items } }"]],
-    reason: "Spec", path: "actions.list_deductions.batch", message: /endpoint "list_deductions" \(GET \/v1\/deductions\) takes no JSON request body/, at: "batch", after: "list_deductions: { scopes"
+    edits: [["  list_deductions: {}", "  list_deductions: { batch: { items_field: items } }"]],
+    reason: "Spec", path: "actions.list_deductions.batch", message: /endpoint "list_deductions" \(GET \/v1\/deductions\) takes no JSON request body/, at: "batch", after: "list_deductions: {"
   },
   {
-    name: "healthcheck whose scopes do not cover its stream",
-    edits: [["{ name: List Company Departments, stream: departments, scopes: [company.detail:read] }", "{ name: List Company Departments, stream: departments, scopes: [company.basic:read] }"]],
-    reason: "Coverage", path: "healthchecks[2].scopes", message: /do not cover stream "departments"/, at: "[company.basic:read] }", after: "List Company Departments"
+    name: "healthcheck restating scopes (they come from its stream)",
+    edits: [["{ name: List Company Departments, stream: departments }", "{ name: List Company Departments, stream: departments, scopes: [company.basic:read] }"]],
+    reason: "Shape", path: "healthchecks[2].scopes", message: /unknown key "scopes"/, at: "scopes: [company.basic:read] }", after: "List Company Departments"
   },
   {
     name: "healthcheck on an unknown stream",
-    edits: [["stream: time_off_policies, scopes", "stream: time_off_policy, scopes"]],
-    reason: "Reference", path: "healthchecks[3].stream", message: /unknown stream "time_off_policy"/, at: "time_off_policy,"
+    edits: [["stream: time_off_policies }", "stream: time_off_policy }"]],
+    reason: "Reference", path: "healthchecks[3].stream", message: /unknown stream "time_off_policy"/, at: "time_off_policy }"
+  },
+  {
+    name: "stream read per parent record and in date windows",
+    edits: [["    parent: { stream: payrolls, field: id, param: payroll_id }\n    primary_key: [payroll_id, member_id", "    parent: { stream: payrolls, field: id, param: payroll_id }\n    windows: { start_param: start_date, end_param: end_date, step: 90 days }\n    primary_key: [payroll_id, member_id"]],
+    reason: "Shape", path: "endpoints.list_payroll_fees.windows", message: /a stream is read in one way: "parent" and "windows" cannot be combined/, at: "windows:", after: "list_payroll_fees:"
+  },
+  {
+    name: "stream read through a report and in date windows",
+    edits: [["    primary_key: [member_id, policy_id]\n    report:\n", "    primary_key: [member_id, policy_id]\n    windows: { start_param: start_date, end_param: end_date, step: 90 days }\n    report:\n"]],
+    reason: "Shape", path: "endpoints.get_time_off_balances_report.report", message: /"windows" and "report" cannot be combined/, at: "report:\n", after: "end_param: end_date, step: 90 days }\n    report"
+  },
+  {
+    name: "incremental request parameter on a stream read per parent record",
+    edits: [["    parent: { stream: members, field: id, param: member_id }\n", "    parent: { stream: members, field: id, param: member_id }\n    incremental: { cursor_field: updated_at, request_param: updated_at_gte }\n"]],
+    reason: "Shape", path: "endpoints.list_member_custom_field_values.incremental", message: /a stream read per parent record cannot be read incrementally with a request parameter/, at: "incremental:", after: "list_member_custom_field_values:"
+  },
+  {
+    name: "default paginator that is not declared",
+    edits: [["    paginator: cursor # for every stream", "    paginator: keyset # for every stream"]],
+    reason: "Reference", path: "defaults.endpoint.paginator", message: /unknown paginator "keyset"/, at: "keyset"
   },
   {
     name: "excluded operation that does not exist",
@@ -226,7 +246,7 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "record selector pointing at nothing the spec describes",
-    edits: [["    stream: deductions\n    paginator: cursor\n", "    stream: deductions\n    paginator: cursor\n    records: $.entries\n"]],
+    edits: [["    stream: deductions\n", "    stream: deductions\n    records: $.entries\n"]],
     reason: "Spec", path: "endpoints.list_deductions.records", message: /has nothing at \$\.entries/, at: "$.entries"
   },
   {
@@ -256,7 +276,7 @@ describe("broken manifests are rejected with location and reason", () => {
           if (!acc.includes(find)) throw new Error(`test setup: "${find}" not found in connector.yaml`)
           return acc.replace(find, replace)
         }, original)
-        const error = yield* Effect.flip(parseManifest("connector.yaml", text, spec))
+        const error = yield* Effect.flip(parseConnector("connector.yaml", text, spec))
         const problem = error.problems.find((p) => p.path === c.path && c.message.test(p.message))
         expect(problem, `expected a problem at ${c.path} matching ${c.message}; got:\n${error.message}`).toBeDefined()
         expect(problem!.reason).toBe(c.reason)

@@ -3,8 +3,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Ajv2019 } from "ajv/dist/2019.js"
 import * as YAML from "yaml"
 import { connectorJsonSchema, connectorJsonSchemaFile } from "./connectorJsonSchema.js"
-import { manifestNamesFile, manifestNamesSource } from "./manifestNames.js"
-import { loadProjectManifest, manifestText, projectFile } from "../../test-support/projectManifest.js"
+import { manifestNamesFile, manifestNamesSource } from "../model/manifestNames.js"
+import { loadProjectConnector, manifestText, projectFile } from "../../test-support/projectManifest.js"
 
 describe("schemas/connector.schema.json", () => {
   const checkedIn = readFileSync(projectFile(connectorJsonSchemaFile), "utf8")
@@ -30,7 +30,6 @@ describe("schemas/connector.schema.json", () => {
 
 describe("src/generated/manifestNames.ts", () => {
   it("lists the streams and actions of connector.yaml (run `npm run gen:schema` after changing it)", () => {
-    const { manifest } = loadProjectManifest()
-    expect(readFileSync(projectFile(manifestNamesFile), "utf8")).toBe(manifestNamesSource(manifest))
+    expect(readFileSync(projectFile(manifestNamesFile), "utf8")).toBe(manifestNamesSource(loadProjectConnector()))
   })
 })

@@ -3,15 +3,29 @@ import { describe, expect, it } from "@effect/vitest"
 import { Ajv } from "ajv"
 import addFormats from "ajv-formats"
 import { Schema } from "effect"
-import { projectFile, specFile, loadProjectManifest } from "../../test-support/projectManifest.js"
-import { streamsOf, type StreamDefinition } from "../manifest/streams.js"
-import { deref, isJsonObject } from "./jsonSchemaToEffect.js"
-import { makeRecordSchemas, parseSpecDocument, selectorPath, successContent } from "./RecordSchemas.js"
+import * as YAML from "yaml"
+import { closure } from "../scopes/ScopeAlgebra.js"
+import { projectFile, specFile, loadProjectConnector } from "../../test-support/projectManifest.js"
+import type { StreamModel } from "../model/Connector.js"
+import { deref, isJsonObject } from "../spec/document.js"
+import { makeRecordSchemas, parseSpecDocument, selectorPath } from "./RecordSchemas.js"
+import { successContent } from "../spec/document.js"
 
-const { manifest } = loadProjectManifest()
+const connector = loadProjectConnector()
 const document = parseSpecDocument(readFileSync(projectFile(specFile), "utf8"))
-const schemas = makeRecordSchemas(manifest, document)
-const streams = streamsOf(manifest)
+const streams = connector.streams
+const schemas = makeRecordSchemas(
+  streams.map((s) => ({
+    stream: s.name,
+    method: s.endpoint.method,
+    path: s.endpoint.path,
+    records: s.records,
+    addedKey: s.partitioning._tag === "Parent" ? { name: s.partitioning.param, description: "the parent key" } : undefined
+  })),
+  document,
+  YAML.parse(readFileSync(projectFile("connector.yaml"), "utf8")).field_scopes,
+  (scopes) => closure(connector.scopeGraph, scopes)
+)
 
 /** The records a selector picks out of a response body (as the runtime does). */
 const selectRecords = (body: unknown, selector: string): Array<unknown> => {
@@ -27,16 +41,16 @@ const selectRecords = (body: unknown, selector: string): Array<unknown> => {
 }
 
 /** Every record of the named examples of a stream's endpoint response, with the parent key a child gets. */
-const exampleRecords = (stream: StreamDefinition): Array<{ example: string; record: unknown }> => {
-  const content = successContent(document, stream.method, stream.endpoint.path)
+const exampleRecords = (stream: StreamModel): Array<{ example: string; record: unknown }> => {
+  const content = successContent(document, stream.endpoint.method, stream.endpoint.path)
   const examples = isJsonObject(content?.["examples"]) ? content["examples"] : {}
   return Object.entries(examples).flatMap(([example, raw]) => {
     const value = (deref(document, raw) as { value?: unknown }).value
     return selectRecords(value, stream.records).map((record) => ({
       example,
-      record: stream.endpoint.parent === undefined || !isJsonObject(record)
+      record: stream.partitioning._tag !== "Parent" || !isJsonObject(record)
         ? record
-        : { [stream.endpoint.parent.param]: "parent-0001", ...record }
+        : { [stream.partitioning.param]: "parent-0001", ...record }
     }))
   })
 }
@@ -51,7 +65,7 @@ const ajv = new Ajv({ strict: false, allErrors: true })
 
 describe("record schemas", () => {
   it("gives every stream of the manifest a record schema, an object JSON Schema and a validator", () => {
-    expect(schemas.streams.map((s) => s.name)).toEqual(streams.map((s) => s.name))
+    expect(schemas.streams.map((s) => s.stream)).toEqual(streams.map((s) => s.name))
     for (const stream of streams) {
       expect(Schema.isSchema(schemas.schema(stream.name))).toBe(true)
       const json = schemas.jsonSchema(stream.name) as any

@@ -1,30 +1,20 @@
 /**
  * The record schema of every stream, derived from the OpenAPI description: nothing here knows a stream.
  *
- * For a stream: its endpoint's operation (method + path) → the schema of its 2xx `application/json`
- * response → the stream's record selector (`$`, `$[*]`, `$.items`, `$.departments`, …; a dotted path that
- * ends at an array selects its items). Then:
- * - a child stream (`endpoint.parent`) gets its parent key, the string property `parent.param`, as required:
- *   the runtime adds it to each record;
- * - with granted scopes, the properties that `manifest.field_scopes[<record component>]` ties to a scope
- *   outside their closure are dropped.
+ * For a stream: its operation (method + path) → the schema of its 2xx `application/json` response → the
+ * stream's record selector (`$`, `$[*]`, `$.items`, `$.departments`, …; a dotted path that ends at an array
+ * selects its items). Then:
+ * - a child stream gets its parent key (`addedKey`), a string property, as required: the runtime adds it to
+ *   each record;
+ * - with granted scopes, the properties that `fieldScopes[<record component>]` ties to a scope outside their
+ *   closure are dropped.
  *
  * Validation never transforms a record; callers pass the record itself on (unknown fields included).
  */
 import { Either, JSONSchema, ParseResult, Schema } from "effect"
 import * as YAML from "yaml"
-import type { Manifest } from "../manifest/Manifest.js"
-import { streamsOf, type StreamDefinition } from "../manifest/streams.js"
-import { closure } from "../scopes/ScopeAlgebra.js"
-import {
-  componentName,
-  deref,
-  isJsonObject,
-  type JsonValueSchema,
-  makeConverter,
-  mergeSchemas,
-  resolvePointer
-} from "./jsonSchemaToEffect.js"
+import { type JsonValueSchema, makeConverter } from "./jsonSchemaToEffect.js"
+import { componentName, isJsonObject, mergeSchemas, resolvePointer, successContent } from "../spec/document.js"
 import { compileRecordCheck } from "./compileRecordCheck.js"
 
 type Json = Readonly<Record<string, unknown>>
@@ -42,9 +32,20 @@ export type RecordValidator = (record: unknown) => RecordProblem | undefined
 /** A JSON Schema (draft-07) document for a catalog. */
 export type RecordJsonSchema = JSONSchema.JsonSchema7Root & { readonly [key: string]: unknown }
 
+/** What a stream's records are, as far as their schema goes. */
+export interface RecordSource {
+  readonly stream: string
+  readonly method: string
+  readonly path: string
+  /** the record selector */
+  readonly records: string
+  /** a field the connector adds to each record (a child's parent key) */
+  readonly addedKey?: { readonly name: string; readonly description: string } | undefined
+}
+
 export interface RecordSchemas {
-  /** the streams, in manifest order */
-  readonly streams: ReadonlyArray<StreamDefinition>
+  /** the streams, in the order given */
+  readonly streams: ReadonlyArray<RecordSource>
   /** the Effect schema of a stream's records; with `grantedScopes`, without the fields they do not grant */
   readonly schema: (stream: string, grantedScopes?: Iterable<string>) => JsonValueSchema
   /** the same as JSON Schema draft-07: an object with `properties`, `required`, `additionalProperties: true` */
@@ -73,31 +74,6 @@ export const selectorPath = (selector: string): Array<string> => {
   if (selector === "$[*]") return ["*"]
   if (!selector.startsWith("$.")) throw new RecordSchemaError(`unsupported record selector ${selector}`)
   return selector.slice(2).split(".")
-}
-
-const isSuccess = (status: string) => /^2(\d\d|XX)$/i.test(status)
-const isJsonMedia = (media: string) => /^application\/(.+\+)?json(\s*;.*)?$/i.test(media)
-
-/**
- * The `application/json` content (`{ schema, examples, example }`) of the first 2xx response of an operation,
- * or undefined when the spec has none.
- */
-export const successContent = (document: unknown, method: string, path: string): Json | undefined => {
-  const paths = isJsonObject(document) ? document["paths"] : undefined
-  const item = deref(document, isJsonObject(paths) ? paths[path] : undefined)
-  const operation = isJsonObject(item) ? item[method.toLowerCase()] : undefined
-  const responses = isJsonObject(operation) ? operation["responses"] : undefined
-  if (!isJsonObject(responses)) return undefined
-  const statuses = Object.keys(responses).filter(isSuccess).sort()
-  for (const status of statuses) {
-    const response = deref(document, responses[status])
-    const content = isJsonObject(response) ? response["content"] : undefined
-    if (!isJsonObject(content)) continue
-    const media = Object.keys(content).find(isJsonMedia)
-    const found = media === undefined ? undefined : content[media]
-    if (isJsonObject(found)) return found
-  }
-  return undefined
 }
 
 const typesOf = (node: Json): Array<unknown> =>
@@ -150,7 +126,7 @@ const withoutNull = (node: Record<string, unknown>): void => {
 }
 
 interface StreamRecords {
-  readonly stream: StreamDefinition
+  readonly stream: RecordSource
   readonly component: string | undefined
   /** the record's schema node, flattened (no top-level $ref or allOf), before field scopes */
   readonly node: Json
@@ -209,43 +185,45 @@ export const toJsonSchema = (schema: JsonValueSchema): RecordJsonSchema => {
 }
 
 /**
- * The record schemas of every stream of `manifest`, out of `document` (the parsed OpenAPI description).
- * Throws a `RecordSchemaError` when a stream's records are not described by the spec.
+ * The record schemas of `streams`, out of `document` (the parsed OpenAPI description). `fieldScopes`: per spec
+ * component, the fields returned only with a scope; `closure`: everything a set of scopes grants. Throws a
+ * `RecordSchemaError` when a stream's records are not described by the spec.
  */
-export const makeRecordSchemas = (manifest: Manifest, document: unknown): RecordSchemas => {
-  const streams = streamsOf(manifest)
+export const makeRecordSchemas = (
+  streams: ReadonlyArray<RecordSource>,
+  document: unknown,
+  fieldScopes: Readonly<Record<string, Readonly<Record<string, string>>>>,
+  closure: (scopes: Iterable<string>) => ReadonlyArray<string>
+): RecordSchemas => {
   const converter = makeConverter(document)
 
   const records = new Map<string, StreamRecords>()
   for (const stream of streams) {
-    const { method, endpoint } = stream
-    const content = successContent(document, method, endpoint.path)
+    const { method, path } = stream
+    const content = successContent(document, method, path)
     if (content === undefined || !("schema" in content)) {
       throw new RecordSchemaError(
-        `stream ${stream.name}: ${method} ${endpoint.path} has no 2xx application/json response schema in the spec`
+        `stream ${stream.stream}: ${method} ${path} has no 2xx application/json response schema in the spec`
       )
     }
     const raw = selectSchema(document, content["schema"], stream.records)
     if (raw === undefined) {
       throw new RecordSchemaError(
-        `stream ${stream.name}: the response schema of ${method} ${endpoint.path} has nothing at ${stream.records}`
+        `stream ${stream.stream}: the response schema of ${method} ${path} has nothing at ${stream.records}`
       )
     }
     const node: Record<string, unknown> = { ...mergeSchemas(document, [raw]) }
     withoutNull(node)
-    const parent = endpoint.parent
-    if (parent !== undefined) {
+    const added = stream.addedKey
+    if (added !== undefined) {
       const properties: Record<string, unknown> = isJsonObject(node["properties"]) ? { ...node["properties"] } : {}
-      properties[parent.param] ??= {
-        type: "string",
-        description: `The ${parent.field} of the parent ${parent.stream} record, added by the connector.`
-      }
+      properties[added.name] ??= { type: "string", description: added.description }
       node["properties"] = properties
       const required = Array.isArray(node["required"]) ? node["required"] : []
-      if (!required.includes(parent.param)) node["required"] = [...required, parent.param]
+      if (!required.includes(added.name)) node["required"] = [...required, added.name]
       if (node["type"] === undefined) node["type"] = "object"
     }
-    records.set(stream.name, { stream, component: referencedComponent(document, raw), node })
+    records.set(stream.stream, { stream, component: referencedComponent(document, raw), node })
   }
 
   const recordsOf = (name: string): StreamRecords => {
@@ -258,10 +236,10 @@ export const makeRecordSchemas = (manifest: Manifest, document: unknown): Record
 
   /** The fields a record loses without some scope, given the scopes granted. */
   const droppedFields = (entry: StreamRecords, granted: ReadonlyArray<string> | undefined): Set<string> => {
-    const fieldScopes = entry.component === undefined ? undefined : manifest.field_scopes[entry.component]
-    if (granted === undefined || fieldScopes === undefined) return new Set()
+    const scoped = entry.component === undefined ? undefined : fieldScopes[entry.component]
+    if (granted === undefined || scoped === undefined) return new Set()
     const all = new Set(granted)
-    return new Set(Object.entries(fieldScopes).filter(([, scope]) => !all.has(scope)).map(([field]) => field))
+    return new Set(Object.entries(scoped).filter(([, scope]) => !all.has(scope)).map(([field]) => field))
   }
 
   const schemas = new Map<string, JsonValueSchema>()
@@ -270,7 +248,7 @@ export const makeRecordSchemas = (manifest: Manifest, document: unknown): Record
 
   const resolve = (name: string, grantedScopes: Iterable<string> | undefined) => {
     const entry = recordsOf(name)
-    const granted = grantedScopes === undefined ? undefined : closure(manifest, grantedScopes)
+    const granted = grantedScopes === undefined ? undefined : closure(grantedScopes)
     return { entry, granted, key: `${name}\u0000${keyOf(granted)}` }
   }
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { Ajv } from "ajv"
-import { loadProjectManifest } from "../../test-support/projectManifest.js"
+import { loadProjectConnector } from "../../test-support/projectManifest.js"
 import { compileRecordCheck } from "./compileRecordCheck.js"
 
 const check = (schema: Record<string, unknown>) => {
@@ -174,22 +174,22 @@ const generator = (root: Json, next: () => number) => {
 }
 
 describe("compileRecordCheck: the same verdict as Ajv on every stream's records", () => {
-  const { records } = loadProjectManifest()
+  const { records } = loadProjectConnector()
   const ajv = new Ajv({ strict: false, validateFormats: false })
 
   for (const stream of records.streams) {
-    it(stream.name, () => {
-      const schema = records.jsonSchema(stream.name) as Json
+    it(stream.stream, () => {
+      const schema = records.jsonSchema(stream.stream) as Json
       const ours = check(schema)
       const reference = ajv.compile(schema)
-      const generate = generator(schema, random(stream.name.length * 7_919))
+      const generate = generator(schema, random(stream.stream.length * 7_919))
       let valid = 0
       let invalid = 0
       for (let i = 0; i < 1_500; i++) {
         // a third clean, the rest with a growing share of broken values
         const record = generate([0, 0.05, 0.15][i % 3]!)
         const expected = reference(record) as boolean
-        if (ours(record) !== expected) throw new Error(`${stream.name}: Ajv says ${expected} for ${JSON.stringify(record)}`)
+        if (ours(record) !== expected) throw new Error(`${stream.stream}: Ajv says ${expected} for ${JSON.stringify(record)}`)
         if (expected) valid++
         else invalid++
       }

@@ -17,13 +17,12 @@
  * defines per call (which made converting a large record schema cost milliseconds even once optimised).
  */
 import { Option, ParseResult, Predicate, Schema, SchemaAST as AST } from "effect"
+import { componentName, isJsonObject, mergeSchemas, resolvePointer } from "../spec/document.js"
 
 /** A schema of some JSON value; `Type` and `Encoded` are both the value itself. */
 export type JsonValueSchema = Schema.Schema<unknown>
 
 type Json = Readonly<Record<string, unknown>>
-
-export const isJsonObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
 
 const toSchema = (ast: AST.AST): JsonValueSchema => Schema.make<unknown>(ast)
 
@@ -128,105 +127,6 @@ const typeOfValue = (value: unknown): PrimitiveType | undefined => {
 const isLiteral = (u: unknown): u is string | number | boolean | null =>
   u === null || typeof u === "string" || typeof u === "boolean" || (typeof u === "number" && Number.isFinite(u))
 
-/** The name of `#/components/schemas/<name>`, else undefined. */
-export const componentName = (ref: string): string | undefined => {
-  const m = /^#\/components\/schemas\/([^/]+)$/.exec(ref)
-  return m === null ? undefined : decodePointerSegment(m[1]!)
-}
-
-const decodePointerSegment = (segment: string): string => {
-  let s = segment
-  try {
-    s = decodeURIComponent(s)
-  } catch {
-    // keep it as written
-  }
-  return s.replace(/~1/g, "/").replace(/~0/g, "~")
-}
-
-/** Resolve a local reference (`#/…`) against a document; undefined when it points nowhere. */
-export const resolvePointer = (document: unknown, ref: string): unknown => {
-  if (ref === "#") return document
-  if (!ref.startsWith("#/")) return undefined
-  return ref
-    .slice(2)
-    .split("/")
-    .map(decodePointerSegment)
-    .reduce<unknown>((node, key) => {
-      if (Array.isArray(node)) return node[Number(key)]
-      return isJsonObject(node) ? node[key] : undefined
-    }, document)
-}
-
-/** Follow `$ref`s until a node without one (at most 32 hops). */
-export const deref = (document: unknown, node: unknown): unknown => {
-  let current = node
-  for (let i = 0; i < 32 && isJsonObject(current) && typeof current["$ref"] === "string"; i++) {
-    const { $ref, ...siblings } = current
-    const target = resolvePointer(document, $ref as string)
-    if (target === undefined) return current
-    // OpenAPI 3.1 allows siblings of $ref: they apply as well
-    current = Object.keys(siblings).length === 0 ? target : mergeSchemas(document, [target, siblings])
-  }
-  return current
-}
-
-const uniq = <A>(xs: Iterable<A>): Array<A> => [...new Set(xs)]
-
-const intersectTypes = (a: unknown, b: unknown): unknown => {
-  if (a === undefined) return b
-  if (b === undefined) return a
-  const as = Array.isArray(a) ? a : [a]
-  const bs = Array.isArray(b) ? b : [b]
-  const both = as.filter((t) => bs.includes(t) || (t === "integer" && bs.includes("number")))
-  for (const t of bs) if (t === "integer" && as.includes("number") && !both.includes(t)) both.push(t)
-  return both.length === 1 ? both[0] : both
-}
-
-/**
- * Merge schemas that must all hold (an `allOf`) into one node: properties and required keys are united
- * (a property declared twice gets both declarations, itself as an `allOf`), types are intersected, and other
- * keywords are taken from the first schema that sets them. Members are dereferenced first, and nested
- * `allOf`s flattened.
- */
-export const mergeSchemas = (document: unknown, schemas: ReadonlyArray<unknown>): Json => {
-  const out: Record<string, unknown> = {}
-  const properties: Record<string, Array<unknown>> = {}
-  const required: Array<string> = []
-  const visit = (raw: unknown, depth: number) => {
-    const node = deref(document, raw)
-    if (!isJsonObject(node) || depth > 32) return
-    for (const [key, value] of Object.entries(node)) {
-      switch (key) {
-        case "allOf":
-          if (Array.isArray(value)) for (const member of value) visit(member, depth + 1)
-          break
-        case "properties":
-          if (isJsonObject(value)) {
-            for (const [name, schema] of Object.entries(value)) (properties[name] ??= []).push(schema)
-          }
-          break
-        case "required":
-          if (Array.isArray(value)) required.push(...value.filter(Predicate.isString))
-          break
-        case "type":
-          out["type"] = intersectTypes(out["type"], value)
-          break
-        default:
-          if (!(key in out)) out[key] = value
-      }
-    }
-  }
-  for (const schema of schemas) visit(schema, 0)
-  if (Object.keys(properties).length > 0) {
-    out["properties"] = Object.fromEntries(
-      Object.entries(properties).map(([name, list]) => [name, list.length === 1 ? list[0] : { allOf: list }])
-    )
-  }
-  if (required.length > 0) out["required"] = uniq(required)
-  return out
-}
-
 /** Which structural keywords a node uses (anything beyond annotations). */
 const STRUCTURAL = [
   "type", "enum", "const", "properties", "required", "items", "allOf", "oneOf", "anyOf", "$ref", "format",
@@ -257,6 +157,8 @@ const codePoints = (s: string): number => {
   for (const _ of s) n++
   return n
 }
+
+const uniq = <A>(xs: Iterable<A>): Array<A> => [...new Set(xs)]
 
 const declaredTypes = (node: Json): Array<PrimitiveType> | undefined => {
   const declared = Array.isArray(node["type"])

@@ -1,6 +1,6 @@
 /** How the runtime checks each record against its stream's schema (records pass through unchanged). */
 import { Context, Effect, Layer } from "effect"
-import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import { ConnectorModel } from "../model/ConnectorModel.js"
 
 export interface RecordProblem {
   /** field path inside the record, e.g. `name.given_name` */
@@ -16,7 +16,7 @@ export class RecordValidation extends Context.Tag("justworks-connector/RecordVal
   /** each record is checked against its stream's schema from the OpenAPI description */
   static layer = Layer.effect(
     RecordValidation,
-    Effect.map(ConnectorManifest, ({ records }) => RecordValidation.of({ validator: (stream) => records.validator(stream) }))
+    Effect.map(ConnectorModel, ({ records }) => RecordValidation.of({ validator: (stream) => records.validator(stream) }))
   )
 
   /** accept every record (for measuring the rest of the pipeline) */

@@ -5,12 +5,12 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Layer, Ref, Stream, TestClock } from "effect"
 import { ApiClient, type CallInput } from "../http/ApiClient.js"
-import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
-import { loadProjectManifest } from "../../test-support/projectManifest.js"
+import { ConnectorModel } from "../model/ConnectorModel.js"
+import { loadProjectConnector } from "../../test-support/projectManifest.js"
 import { RecordValidation } from "./RecordValidation.js"
 import { StreamReader, type ReadEvent } from "./StreamReader.js"
 
-const loaded = loadProjectManifest()
+const loaded = loadProjectConnector()
 
 type Handler = (endpointId: string, input: CallInput) => unknown
 
@@ -21,7 +21,7 @@ const reader = (handler: Handler) =>
       Effect.flatMap(Ref.update(calls, (c) => [...c, { endpointId, input }]), () => Effect.sync(() => handler(endpointId, input)))
     const api = ApiClient.of({ call, callTracked: (endpointId, input) => call(endpointId, input) })
     const streams = yield* StreamReader.make.pipe(
-      Effect.provide(Layer.mergeAll(ConnectorManifest.layerLoaded(loaded), Layer.succeed(ApiClient, api), RecordValidation.layerNone))
+      Effect.provide(Layer.mergeAll(ConnectorModel.layerLoaded(loaded), Layer.succeed(ApiClient, api), RecordValidation.layerNone))
     )
     return { streams, calls }
   })

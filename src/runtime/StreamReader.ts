@@ -7,8 +7,8 @@ import { Chunk, Clock, Context, Duration, Effect, Layer, Option, Schedule, Strea
 import type { TokenError } from "../auth/TokenProvider.js"
 import type { ApiError } from "../http/ApiError.js"
 import { ApiClient, type CallInput } from "../http/ApiClient.js"
-import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
-import { streamsOf, type StreamDefinition } from "../manifest/streams.js"
+import type { IncrementalCursor, StreamModel } from "../model/Connector.js"
+import { ConnectorModel } from "../model/ConnectorModel.js"
 import { fanOut } from "./fanOut.js"
 import { ReadError } from "./ReadError.js"
 import { RecordValidation } from "./RecordValidation.js"
@@ -85,29 +85,28 @@ const PARENTS_AHEAD = 100
 const HELD_PAGES = 2
 
 export class StreamReader extends Context.Tag("justworks-connector/StreamReader")<StreamReader, {
-  readonly streams: ReadonlyArray<StreamDefinition>
+  readonly streams: ReadonlyArray<StreamModel>
   /** record batches (one per page) and checkpoints of one stream */
   readonly read: (stream: string, options: ReadOptions) => Stream.Stream<ReadEvent, ReadFailure>
   /** just the records of one stream */
   readonly records: (stream: string, options: ReadOptions) => Stream.Stream<ApiRecord, ReadFailure>
 }>() {
   static make = Effect.gen(function*() {
-    const { manifest } = yield* ConnectorManifest
+    const connector = yield* ConnectorModel
     const api = yield* ApiClient
     const validation = yield* RecordValidation
-    const definitions = streamsOf(manifest)
-    const byName = new Map(definitions.map((d) => [d.name, d]))
-    const substreams = manifest.defaults.concurrency.substreams
+    const definitions = connector.streams
+    const substreams = connector.concurrency.substreams
 
-    const definition = (name: string): StreamDefinition => {
-      const found = byName.get(name)
+    const definition = (name: string): StreamModel => {
+      const found = connector.streamByName.get(name)
       if (found === undefined) throw new Error(`unknown stream "${name}"`)
       return found
     }
 
     /** How a stream's pages are read: built once per stream (its selector, record check and paginator). */
     const pageReaders = new Map<string, PageReader>()
-    const pageReader = (def: StreamDefinition): PageReader => {
+    const pageReader = (def: StreamModel): PageReader => {
       const known = pageReaders.get(def.name)
       if (known !== undefined) return known
       const built = makePageReader(def)
@@ -115,11 +114,11 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       return built
     }
 
-    const makePageReader = (def: StreamDefinition): PageReader => {
+    const makePageReader = (def: StreamModel): PageReader => {
       const select = recordSelector(def.records)
       const validate = validation.validator(def.name)
       const readError = (reason: ReadError["reason"], detail: string) =>
-        new ReadError({ reason, stream: def.name, endpoint: def.endpointId, detail })
+        new ReadError({ reason, stream: def.name, endpoint: def.endpoint.id, detail })
       /** the records of a page (`added`: fields the connector adds to each record, a child's parent key) */
       const recordsOf = (body: unknown, added: Added): ReadonlyArray<ApiRecord> | ReadError => {
         const selected = select(body)
@@ -135,20 +134,19 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         }
         return selected.records
       }
-      const paginatorName = def.endpoint.paginator
-      if (paginatorName === undefined) {
+      const paginator = def.paginator
+      if (paginator === undefined) {
         return {
           fetcher: undefined,
           once: (input, added) =>
-            Effect.flatMap(api.call(def.endpointId, input), (body) => {
+            Effect.flatMap(api.call(def.endpoint.id, input), (body) => {
               const records = recordsOf(body, added)
               return records instanceof ReadError ? Effect.fail(records) : Effect.succeed(records)
             })
         }
       }
-      const paginator = manifest.defaults.paginators[paginatorName]!
       const nextCursor = (body: unknown): string | undefined => {
-        const raw = fieldValue(body, paginator.next_cursor)
+        const raw = fieldValue(body, paginator.nextCursor)
         return typeof raw === "string" && raw !== "" ? raw : undefined
       }
       /** One page: its records, and where the next page starts (cursor loops and page caps fail). */
@@ -156,9 +154,9 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         request: (state) => {
           const query: Record<string, string | number | boolean | undefined> = {}
           for (const name in input.query) query[name] = input.query[name]
-          query[paginator.limit_param] = paginator.page_size
-          query[paginator.cursor_param] = state.cursor
-          return api.call(def.endpointId, { path: input.path, query, body: input.body })
+          query[paginator.limitParam] = paginator.pageSize
+          query[paginator.cursorParam] = state.cursor
+          return api.call(def.endpoint.id, { path: input.path, query, body: input.body })
         },
         page: (body, state, seen) => {
           const records = recordsOf(body, added)
@@ -168,7 +166,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           if (next === state.cursor || seen.has(next)) {
             return readError("RepeatedCursor", `page ${state.page} returned a cursor already followed; stopping instead of looping`)
           }
-          if (state.page >= paginator.max_pages) return readError("PageLimit", `more than ${paginator.max_pages} pages (max_pages)`)
+          if (state.page >= paginator.maxPages) return readError("PageLimit", `more than ${paginator.maxPages} pages (max_pages)`)
           seen.add(next)
           return [records, { cursor: next, page: state.page + 1 }]
         }
@@ -181,7 +179,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
      * stream's elements (a batch per page, or the records themselves).
      */
     const pagesAs = <A>(
-      def: StreamDefinition,
+      def: StreamModel,
       input: CallInput,
       out: (records: ReadonlyArray<ApiRecord>) => Chunk.Chunk<A>,
       added?: Added
@@ -198,7 +196,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
     }
 
     /** The records of one request, or of every page of a paginated request, one batch per page. */
-    const pages = (def: StreamDefinition, input: CallInput, added?: Added): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> =>
+    const pages = (def: StreamModel, input: CallInput, added?: Added): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> =>
       pagesAs(def, input, batchOf, added)
 
     /**
@@ -206,7 +204,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
      * `emit`: a child is small, and reading it as an effect saves a stream per parent.
      */
     const childPages = (
-      def: StreamDefinition,
+      def: StreamModel,
       input: CallInput,
       added: Added,
       emit: (records: ReadonlyArray<ApiRecord>) => Effect.Effect<void>
@@ -224,21 +222,21 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
     }
 
     /** Every record of a stream, parents resolved, no checkpoints: what a child stream iterates over. */
-    const recordsOf = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ApiRecord, ReadFailure> =>
+    const recordsOf = (def: StreamModel, options: ReadOptions): Stream.Stream<ApiRecord, ReadFailure> =>
       Stream.mapConcat(batches(def, options), recordsIn)
 
-    const batches = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ReadEvent, ReadFailure> => {
-      const endpoint = def.endpoint
+    const batches = (def: StreamModel, options: ReadOptions): Stream.Stream<ReadEvent, ReadFailure> => {
+      const partitioning = def.partitioning
       const emit = (records: ReadonlyArray<ApiRecord>): ReadEvent => ({ _tag: "Records", stream: def.name, records })
 
-      if (endpoint.parent !== undefined) {
-        const { stream: parentName, field, param } = endpoint.parent
+      if (partitioning._tag === "Parent") {
+        const { parent: parentName, field, param } = partitioning
         // each parent's child pages are read as one effect by `substreams` workers (`fanOut`: across pages of
         // parents, the next page read meanwhile; children in parent order)
         const child = (parent: ApiRecord, put: (records: ReadonlyArray<ApiRecord>) => Effect.Effect<void>) => {
           const value = fieldValue(parent, field)
           if (value === undefined || value === null) {
-            return Effect.fail(new ReadError({ reason: "UnexpectedResponse", stream: def.name, endpoint: def.endpointId, detail: `a ${parentName} record has no "${field}"` }))
+            return Effect.fail(new ReadError({ reason: "UnexpectedResponse", stream: def.name, endpoint: def.endpoint.id, detail: `a ${parentName} record has no "${field}"` }))
           }
           const key = String(value)
           return childPages(def, { path: { [param]: key } }, { [param]: key }, put)
@@ -247,8 +245,8 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         return Stream.map(fanOut(parents, child, { workers: substreams, ahead: PARENTS_AHEAD, held: HELD_PAGES }), emit)
       }
 
-      if (endpoint.windows !== undefined) {
-        const { start_param, end_param, step, record_field, lookahead } = endpoint.windows
+      if (partitioning._tag === "DateWindows") {
+        const { startParam: start_param, endParam: end_param, step, recordField: record_field, lookahead } = partitioning
         const inWindow = (w: DateWindow) => (r: ApiRecord) => {
           const value = fieldValue(r, record_field!)
           const day = typeof value === "string" ? value.slice(0, 10) : undefined
@@ -272,20 +270,16 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           )))
       }
 
-      if (endpoint.report !== undefined) return reportBatches(def, options).pipe(Stream.map(emit))
+      if (partitioning._tag === "Report") return reportBatches(def, partitioning, options).pipe(Stream.map(emit))
 
-      const incremental = incrementalOf(def)
-      if (incremental !== undefined) return incrementally(def, options, incremental)
+      if (def.cursor !== undefined) return incrementally(def, options, def.cursor)
 
       return Stream.map(pages(def, {}), emit)
     }
 
-    /** A stream's incremental cursor: its endpoint's, unless the stream is derived from another's records. */
-    const incrementalOf = (def: StreamDefinition) => (def.derivedFrom === undefined ? def.endpoint.incremental : undefined)
-
     /** The request of a stream, from the saved cursor of an incremental one (none: every record). */
-    const fromCursor = (config: { readonly request_param: string } | undefined, start: string | undefined): CallInput =>
-      config === undefined || start === undefined ? {} : { query: { [config.request_param]: start } }
+    const fromCursor = (cursor: IncrementalCursor | undefined, start: string | undefined): CallInput =>
+      cursor === undefined || start === undefined ? {} : { query: { [cursor.requestParam]: start } }
 
     /**
      * Read records at or after the saved cursor, and checkpoint after each page. The API does not promise to
@@ -295,9 +289,9 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
      * cursor read.
      */
     const incrementally = (
-      def: StreamDefinition,
+      def: StreamModel,
       options: ReadOptions,
-      config: { readonly cursor_field: string; readonly request_param: string }
+      config: IncrementalCursor
     ): Stream.Stream<ReadEvent, ReadFailure> => {
       const start = options.state?.cursor
       let max: string | undefined = start
@@ -307,7 +301,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         pages(def, input).pipe(
           Stream.mapConcat((records): Array<ReadEvent> => {
             for (const record of records) {
-              const value = fieldValue(record, config.cursor_field)
+              const value = fieldValue(record, config.field)
               if (typeof value === "string" && (max === undefined || value > max)) max = value
             }
             return [{ _tag: "Records", stream: def.name, records }, checkpoint(start)]
@@ -318,12 +312,15 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
     }
 
     /** Start the report(s), poll each until ready, then page through its items. */
-    const reportBatches = (def: StreamDefinition, options: ReadOptions): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> => {
-      const report = def.endpoint.report!
+    const reportBatches = (
+      def: StreamModel,
+      report: Extract<StreamModel["partitioning"], { _tag: "Report" }>,
+      options: ReadOptions
+    ): Stream.Stream<ReadonlyArray<ApiRecord>, ReadFailure> => {
       const readError = (reason: ReadError["reason"], detail: string) =>
-        new ReadError({ reason, stream: def.name, endpoint: def.endpointId, detail })
+        new ReadError({ reason, stream: def.name, endpoint: def.endpoint.id, detail })
       // the first stream is streamed; the others (small dimensions such as policies) are read once and kept
-      const [first, ...rest] = report.for_each
+      const [first, ...rest] = report.forEach
       const inputs: Stream.Stream<ApiRecord, ReadFailure> = first === undefined
         ? Stream.make({})
         : Stream.unwrap(Effect.map(
@@ -336,16 +333,16 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
               )))
         ))
       const poll = (id: string) =>
-        api.call(def.endpointId, { path: { [report.param]: id }, query: {} }).pipe(
+        api.call(def.endpoint.id, { path: { [report.param]: id }, query: {} }).pipe(
           Effect.flatMap((body) => {
-            const status = fieldValue(body, report.status_field)
+            const status = fieldValue(body, report.statusField)
             if (status === report.ready) return Effect.succeed(true)
             if (status === report.failed) return Effect.fail(readError("ReportFailed", `report ${id} failed: ${JSON.stringify(fieldValue(body, "message") ?? null)}`))
             return Effect.succeed(false)
           }),
           Effect.repeat({
-            schedule: Schedule.exponential(report.poll_interval, 1.5).pipe(
-              Schedule.modifyDelay((_, d) => Duration.min(d, report.poll_max_interval))
+            schedule: Schedule.exponential(report.pollInterval, 1.5).pipe(
+              Schedule.modifyDelay((_, d) => Duration.min(d, report.pollMaxInterval))
             ),
             until: (ready) => ready
           }),
@@ -357,12 +354,12 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       return Stream.unwrap(Effect.map(Clock.currentTimeMillis, (now) =>
         inputs.pipe(
           Stream.mapEffect((combo) =>
-            api.call(report.create, { body: fillTemplate(report.body, combo, todayUtc(now)) }).pipe(
+            api.call(report.create.id, { body: fillTemplate(report.body, combo, todayUtc(now)) }).pipe(
               Effect.flatMap((created) => {
-                const id = fieldValue(created, report.id_field)
+                const id = fieldValue(created, report.idField)
                 return typeof id === "string"
                   ? Effect.as(poll(id), id)
-                  : Effect.fail(readError("UnexpectedResponse", `the create response has no "${report.id_field}"`))
+                  : Effect.fail(readError("UnexpectedResponse", `the create response has no "${report.idField}"`))
               })
             ), { concurrency: substreams }),
           Stream.flatMap((id) => pages(def, { path: { [report.param]: id } }), { concurrency: substreams })
@@ -378,9 +375,8 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
     const records = (stream: string, options: ReadOptions) =>
       Stream.suspend(() => {
         const def = definition(stream)
-        const { parent, windows, report } = def.endpoint
-        if (parent !== undefined || windows !== undefined || report !== undefined) return Stream.mapConcat(read(stream, options), recordsIn)
-        return pagesAs(def, fromCursor(incrementalOf(def), options.state?.cursor), Chunk.unsafeFromArray)
+        if (def.partitioning._tag !== "None") return Stream.mapConcat(read(stream, options), recordsIn)
+        return pagesAs(def, fromCursor(def.cursor, options.state?.cursor), Chunk.unsafeFromArray)
       })
 
     return StreamReader.of({ streams: definitions, read, records })

@@ -7,7 +7,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Duration, Effect, Stream } from "effect"
 import { mockServer } from "../../mocks/mockServer.js"
 import type { MockServer } from "../../mocks/startMockServer.js"
-import type { StreamDefinition } from "../manifest/streams.js"
+import type { StreamModel } from "../model/Connector.js"
 import { connectorLayer } from "../../test-support/connectorLayer.js"
 import { expectedStreamCounts } from "../../test-support/expectedStreamCounts.js"
 import { seedMockConnection } from "../../test-support/seedMockConnection.js"
@@ -31,7 +31,7 @@ const withMock = <A, E>(
     })))
   }))
 
-const keyOf = (def: StreamDefinition, record: ApiRecord) => JSON.stringify(def.primaryKey.map((k) => record[k]))
+const keyOf = (def: StreamModel, record: ApiRecord) => JSON.stringify(def.primaryKey.map((k) => record[k]))
 
 const readAll = (reader: StreamReader["Type"], stream: string, state?: StreamState) =>
   Effect.map(Stream.runCollect(reader.read(stream, { startDate, state })), Chunk.toArray)

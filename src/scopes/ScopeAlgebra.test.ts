@@ -1,9 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
-import { loadProjectManifest } from "../../test-support/projectManifest.js"
+import { loadProjectConnector } from "../../test-support/projectManifest.js"
 import { closure, covers, defaultPresets, minimal, minimalScopesFor, presetsGranting, scopeClosureFor } from "./ScopeAlgebra.js"
 
-const { manifest } = loadProjectManifest()
+const manifest = loadProjectConnector().scopeGraph
 const right = <A, E>(e: Either.Either<A, E>): A => Either.getOrThrow(e)
 
 describe("scope algebra", () => {

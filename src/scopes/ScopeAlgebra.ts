@@ -5,32 +5,51 @@
 import { Data, Either } from "effect"
 import type { Manifest } from "../manifest/Manifest.js"
 
-type ScopeGraph = Pick<Manifest, "scopes">
+/**
+ * The scopes, their implications, the presets and what each action needs: everything a scope question is
+ * answered from. `scopeGraph` makes it out of the manifest's sections.
+ */
+export interface ScopeGraph {
+  readonly scopes: Readonly<Record<string, { readonly includes?: ReadonlyArray<string> | undefined; readonly description?: string }>>
+  readonly presets: Readonly<Record<string, { readonly scopes: ReadonlyArray<string>; readonly default: boolean; readonly title?: string }>>
+  /** every scope each action needs: its endpoint's and its own extras */
+  readonly actions: Readonly<Record<string, ReadonlyArray<string>>>
+}
+
+/** The scope graph of a manifest's sections (an action of an unknown endpoint needs its extras only). */
+export const scopeGraph = (manifest: Pick<Manifest, "scopes" | "presets" | "endpoints" | "actions">): ScopeGraph => ({
+  scopes: manifest.scopes,
+  presets: manifest.presets,
+  actions: Object.fromEntries(Object.entries(manifest.actions).map(([id, action]) => {
+    const endpoint = manifest.endpoints[action?.endpoint ?? id]
+    return [id, [...new Set([...(endpoint?.scopes ?? []), ...(action?.scopes ?? [])])]]
+  }))
+})
 
 /** Scopes declared in the manifest, in declaration order. */
-export const declaredScopes = (manifest: ScopeGraph): ReadonlyArray<string> => Object.keys(manifest.scopes)
+export const declaredScopes = (graph: Pick<ScopeGraph, "scopes">): ReadonlyArray<string> => Object.keys(graph.scopes)
 
-const inDeclarationOrder = (manifest: ScopeGraph, set: ReadonlySet<string>): Array<string> =>
-  declaredScopes(manifest).filter((s) => set.has(s))
+const inDeclarationOrder = (graph: Pick<ScopeGraph, "scopes">, set: ReadonlySet<string>): Array<string> =>
+  declaredScopes(graph).filter((s) => set.has(s))
 
 /** Everything the given scopes grant, themselves included. */
-export const closure = (manifest: ScopeGraph, scopes: Iterable<string>): Array<string> => {
+export const closure = (graph: Pick<ScopeGraph, "scopes">, scopes: Iterable<string>): Array<string> => {
   const granted = new Set<string>()
   const visit = (scope: string) => {
     if (granted.has(scope)) return
     granted.add(scope)
-    for (const implied of manifest.scopes[scope]?.includes ?? []) visit(implied)
+    for (const implied of graph.scopes[scope]?.includes ?? []) visit(implied)
   }
   for (const scope of scopes) visit(scope)
-  return inDeclarationOrder(manifest, granted)
+  return inDeclarationOrder(graph, granted)
 }
 
 /** The smallest set of scopes granting the same as `scopes`: a scope implied by another one is dropped. */
-export const minimal = (manifest: ScopeGraph, scopes: Iterable<string>): Array<string> => {
-  const all = closure(manifest, scopes)
+export const minimal = (graph: Pick<ScopeGraph, "scopes">, scopes: Iterable<string>): Array<string> => {
+  const all = closure(graph, scopes)
   const impliedByOther = new Set<string>()
   for (const scope of all) {
-    for (const implied of closure(manifest, manifest.scopes[scope]?.includes ?? [])) {
+    for (const implied of closure(graph, graph.scopes[scope]?.includes ?? [])) {
       if (implied !== scope) impliedByOther.add(implied)
     }
   }
@@ -38,8 +57,8 @@ export const minimal = (manifest: ScopeGraph, scopes: Iterable<string>): Array<s
 }
 
 /** Whether the scopes `granted` (closed under implication) include every scope of `needed`. */
-export const covers = (manifest: ScopeGraph, granted: Iterable<string>, needed: Iterable<string>): boolean => {
-  const all = new Set(closure(manifest, granted))
+export const covers = (graph: Pick<ScopeGraph, "scopes">, granted: Iterable<string>, needed: Iterable<string>): boolean => {
+  const all = new Set(closure(graph, granted))
   for (const scope of needed) if (!all.has(scope)) return false
   return true
 }
@@ -61,53 +80,53 @@ export interface Selection {
 }
 
 /** The presets marked `default: true`, in declaration order. */
-export const defaultPresets = (manifest: Pick<Manifest, "presets">): Array<string> =>
-  Object.entries(manifest.presets).filter(([, p]) => p.default).map(([name]) => name)
+export const defaultPresets = (graph: Pick<ScopeGraph, "presets">): Array<string> =>
+  Object.entries(graph.presets).filter(([, p]) => p.default).map(([name]) => name)
 
 /**
  * The scopes a selection of presets and actions asks for (not yet minimised). With neither presets nor
  * actions, the default presets are selected.
  */
 export const selectedScopes = (
-  manifest: Pick<Manifest, "scopes" | "presets" | "actions">,
+  graph: ScopeGraph,
   selection: Selection
 ): Either.Either<Array<string>, UnknownSelection> => {
   const noChoice = (selection.presets?.length ?? 0) === 0 && (selection.actions?.length ?? 0) === 0
-  const presets = noChoice ? defaultPresets(manifest) : selection.presets ?? []
+  const presets = noChoice ? defaultPresets(graph) : selection.presets ?? []
   const wanted = new Set<string>()
   for (const name of presets) {
-    const preset = manifest.presets[name]
+    const preset = graph.presets[name]
     if (preset === undefined) {
-      return Either.left(new UnknownSelection({ kind: "preset", name, valid: Object.keys(manifest.presets) }))
+      return Either.left(new UnknownSelection({ kind: "preset", name, valid: Object.keys(graph.presets) }))
     }
     preset.scopes.forEach((s) => wanted.add(s))
   }
   for (const id of selection.actions ?? []) {
-    const action = manifest.actions[id]
-    if (action === undefined) {
-      return Either.left(new UnknownSelection({ kind: "action", name: id, valid: Object.keys(manifest.actions) }))
+    const scopes = graph.actions[id]
+    if (scopes === undefined) {
+      return Either.left(new UnknownSelection({ kind: "action", name: id, valid: Object.keys(graph.actions) }))
     }
-    action.scopes.forEach((s) => wanted.add(s))
+    scopes.forEach((s) => wanted.add(s))
   }
-  return Either.right(inDeclarationOrder(manifest, wanted))
+  return Either.right(inDeclarationOrder(graph, wanted))
 }
 
 /** The minimal scope list for a selection: what to request at authorization. */
 export const minimalScopesFor = (
-  manifest: Pick<Manifest, "scopes" | "presets" | "actions">,
+  graph: ScopeGraph,
   selection: Selection
 ): Either.Either<Array<string>, UnknownSelection> =>
-  Either.map(selectedScopes(manifest, selection), (s) => minimal(manifest, s))
+  Either.map(selectedScopes(graph, selection), (s) => minimal(graph, s))
 
 /** Everything a selection grants once authorized. */
 export const scopeClosureFor = (
-  manifest: Pick<Manifest, "scopes" | "presets" | "actions">,
+  graph: ScopeGraph,
   selection: Selection
 ): Either.Either<Array<string>, UnknownSelection> =>
-  Either.map(selectedScopes(manifest, selection), (s) => closure(manifest, s))
+  Either.map(selectedScopes(graph, selection), (s) => closure(graph, s))
 
 /** The presets that grant a scope (directly or by implication), for "which preset do I need" messages. */
-export const presetsGranting = (manifest: Pick<Manifest, "scopes" | "presets">, scope: string): Array<string> =>
-  Object.entries(manifest.presets)
-    .filter(([, p]) => closure(manifest, p.scopes).includes(scope))
+export const presetsGranting = (graph: Pick<ScopeGraph, "scopes" | "presets">, scope: string): Array<string> =>
+  Object.entries(graph.presets)
+    .filter(([, p]) => closure(graph, p.scopes).includes(scope))
     .map(([name]) => name)

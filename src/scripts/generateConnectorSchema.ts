@@ -6,11 +6,11 @@ import { NodeContext } from "@effect/platform-node"
 import { writeFileSync } from "node:fs"
 import { Effect } from "effect"
 import { connectorJsonSchema, connectorJsonSchemaFile } from "../manifest/connectorJsonSchema.js"
-import { loadManifest } from "../manifest/loadManifest.js"
-import { manifestNamesFile, manifestNamesSource } from "../manifest/manifestNames.js"
+import { loadConnector } from "../model/loadConnector.js"
+import { manifestNamesFile, manifestNamesSource } from "../model/manifestNames.js"
 
 writeFileSync(connectorJsonSchemaFile, connectorJsonSchema())
 console.log(`wrote ${connectorJsonSchemaFile}`)
-const { manifest } = await Effect.runPromise(loadManifest("connector.yaml").pipe(Effect.provide(NodeContext.layer)))
-writeFileSync(manifestNamesFile, manifestNamesSource(manifest))
+const connector = await Effect.runPromise(loadConnector("connector.yaml").pipe(Effect.provide(NodeContext.layer)))
+writeFileSync(manifestNamesFile, manifestNamesSource(connector))
 console.log(`wrote ${manifestNamesFile}`)

@@ -4,6 +4,7 @@
  */
 import { Data, Effect } from "effect"
 import * as YAML from "yaml"
+import { deref, isJsonObject } from "./document.js"
 import { snapshotValue } from "./documentSnapshot.js"
 
 export interface SpecParameter {
@@ -23,6 +24,8 @@ export interface SpecOperation {
   readonly parameters: ReadonlyArray<SpecParameter>
   /** the operation takes a request body */
   readonly hasBody: boolean
+  /** its first tag (the section of the reference documentation it is in), if any */
+  readonly tag: string | undefined
 }
 
 export interface OpenApiSpec {
@@ -40,27 +43,11 @@ export const operationAt = (spec: OpenApiSpec, method: string, path: string): Sp
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const
 
-type Json = Record<string, unknown>
-const isObject = (u: unknown): u is Json => typeof u === "object" && u !== null && !Array.isArray(u)
-
-const resolveRef = (root: Json, value: unknown): unknown => {
-  let current = value
-  for (let depth = 0; isObject(current) && typeof current["$ref"] === "string" && depth < 16; depth++) {
-    const ref = current["$ref"] as string
-    if (!ref.startsWith("#/")) return current
-    current = ref
-      .slice(2)
-      .split("/")
-      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), root)
-  }
-  return current
-}
-
+type Json = Readonly<Record<string, unknown>>
 const readParameters = (root: Json, list: unknown): Array<SpecParameter> =>
   (Array.isArray(list) ? list : []).flatMap((raw) => {
-    const p = resolveRef(root, raw)
-    if (!isObject(p) || typeof p["name"] !== "string") return []
+    const p = deref(root, raw)
+    if (!isJsonObject(p) || typeof p["name"] !== "string") return []
     return [{
       name: p["name"],
       in: p["in"] as SpecParameter["in"],
@@ -71,21 +58,21 @@ const readParameters = (root: Json, list: unknown): Array<SpecParameter> =>
 
 /** Interpret a parsed OpenAPI document. */
 export const fromDocument = (file: string, doc: unknown): OpenApiSpec => {
-  const root = isObject(doc) ? doc : {}
+  const root = isJsonObject(doc) ? doc : {}
   const globalSecurity = root["security"]
   const operations: Array<SpecOperation> = []
-  const paths = isObject(root["paths"]) ? root["paths"] : {}
+  const paths = isJsonObject(root["paths"]) ? root["paths"] : {}
   for (const [path, rawItem] of Object.entries(paths)) {
-    const item = resolveRef(root, rawItem)
-    if (!isObject(item)) continue
+    const item = deref(root, rawItem)
+    if (!isJsonObject(item)) continue
     const shared = readParameters(root, item["parameters"])
     for (const method of METHODS) {
       const op = item[method]
-      if (!isObject(op)) continue
+      if (!isJsonObject(op)) continue
       const own = readParameters(root, op["parameters"])
       const parameters = [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own]
       const security = op["security"] ?? globalSecurity
-      const first = Array.isArray(security) && isObject(security[0]) ? security[0] : undefined
+      const first = Array.isArray(security) && isJsonObject(security[0]) ? security[0] : undefined
       const scopes = first === undefined
         ? undefined
         : Object.values(first).flatMap((v) => (Array.isArray(v) ? v.map(String) : []))
@@ -95,23 +82,24 @@ export const fromDocument = (file: string, doc: unknown): OpenApiSpec => {
         path,
         scopes,
         parameters,
-        hasBody: op["requestBody"] !== undefined
+        hasBody: op["requestBody"] !== undefined,
+        tag: Array.isArray(op["tags"]) && typeof op["tags"][0] === "string" ? op["tags"][0] : undefined
       })
     }
   }
-  const components = isObject(root["components"]) ? root["components"] : {}
-  const rawSchemas = isObject(components["schemas"]) ? components["schemas"] : {}
+  const components = isJsonObject(root["components"]) ? root["components"] : {}
+  const rawSchemas = isJsonObject(components["schemas"]) ? components["schemas"] : {}
   const schemas: Record<string, { properties: Array<string> }> = {}
   for (const [name, raw] of Object.entries(rawSchemas)) {
-    const schema = resolveRef(root, raw)
-    schemas[name] = { properties: isObject(schema) && isObject(schema["properties"]) ? Object.keys(schema["properties"]) : [] }
+    const schema = deref(root, raw)
+    schemas[name] = { properties: isJsonObject(schema) && isJsonObject(schema["properties"]) ? Object.keys(schema["properties"]) : [] }
   }
   const scopes = new Set<string>()
-  const schemes = isObject(components["securitySchemes"]) ? components["securitySchemes"] : {}
+  const schemes = isJsonObject(components["securitySchemes"]) ? components["securitySchemes"] : {}
   for (const scheme of Object.values(schemes)) {
-    const flows = isObject(scheme) && isObject(scheme["flows"]) ? scheme["flows"] : {}
+    const flows = isJsonObject(scheme) && isJsonObject(scheme["flows"]) ? scheme["flows"] : {}
     for (const flow of Object.values(flows)) {
-      if (isObject(flow) && isObject(flow["scopes"])) Object.keys(flow["scopes"]).forEach((s) => scopes.add(s))
+      if (isJsonObject(flow) && isJsonObject(flow["scopes"])) Object.keys(flow["scopes"]).forEach((s) => scopes.add(s))
     }
   }
   return { file, operations, schemas, scopes: [...scopes], document: doc }

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { readFileSync } from "node:fs"
 import { ensureBuilt } from "../../test-support/cliHarness.js"
-import { parseManifest } from "../manifest/loadManifest.js"
+import { parseConnector } from "../model/loadConnector.js"
 import { manifestText, projectFile, specFile } from "../../test-support/projectManifest.js"
 import { makeSnapshot, parseYamlValue, resetSnapshot, snapshotValue } from "./documentSnapshot.js"
 import { parseSpec } from "./OpenApiSpec.js"
@@ -16,7 +16,7 @@ const manifest = manifestText()
 const specText = readFileSync(projectFile(specFile), "utf8")
 
 const load = (text: string) =>
-  Effect.flatMap(parseSpec(specFile, specText), (spec) => parseManifest("connector.yaml", text, spec))
+  Effect.flatMap(parseSpec(specFile, specText), (spec) => parseConnector("connector.yaml", text, spec))
 
 afterEach(() => resetSnapshot())
 
@@ -53,7 +53,8 @@ describe("document snapshot", () => {
       const parsed = yield* load(manifest)
       resetSnapshot(makeSnapshot([manifest, specText]))
       const snapshotted = yield* load(manifest)
-      expect(snapshotted.manifest).toEqual(parsed.manifest)
+      expect(snapshotted.streams).toEqual(parsed.streams)
+      expect(snapshotted.actions).toEqual(parsed.actions)
       expect(snapshotted.spec.document).toEqual(parsed.spec.document)
       expect(snapshotted.records.jsonSchema("members")).toEqual(parsed.records.jsonSchema("members"))
     }))
@@ -66,7 +67,7 @@ describe("document snapshot", () => {
       value.connector.description = "from the snapshot"
       resetSnapshot({ documents: { [key!]: JSON.stringify(value) } })
       const loaded = yield* load(manifest)
-      expect(loaded.manifest.connector.description).toBe("from the snapshot")
+      expect(loaded.description).toBe("from the snapshot")
     }))
 
   it.effect("a broken manifest held by the snapshot is still reported with its line and column", () =>

@@ -7,14 +7,14 @@
 import { Chunk, Effect, Stream } from "effect"
 import { Justworks } from "../Justworks.js"
 import type { StreamName } from "../generated/manifestNames.js"
-import type { StreamDefinition } from "../manifest/streams.js"
+import type { StreamModel } from "../model/Connector.js"
 import type { ApiRecord, ReadEvent, StreamState } from "../runtime/StreamReader.js"
 import { SyncProgress } from "./SyncProgress.js"
 import { SyncStore } from "./SyncStore.js"
 import type { SyncStoreError } from "./SyncStoreError.js"
 
 export interface SyncOptions {
-  readonly streams: ReadonlyArray<StreamDefinition>
+  readonly streams: ReadonlyArray<StreamModel>
   /** first day of date-ranged streams (default: the library's, two years ago) */
   readonly startDate?: string | undefined
   /** streams read at once */
@@ -31,13 +31,13 @@ export interface StreamResult {
 const batchWindow = "200 millis"
 const batchPages = 64
 
-const syncStream = (def: StreamDefinition, startDate: string | undefined) =>
+const syncStream = (def: StreamModel, startDate: string | undefined) =>
   Effect.gen(function*() {
     const justworks = yield* Justworks
     const store = yield* SyncStore
     const progress = yield* SyncProgress
     yield* store.prepare({ stream: def.name, primaryKey: def.primaryKey })
-    const incremental = def.endpoint.incremental !== undefined && def.derivedFrom === undefined
+    const incremental = def.cursor !== undefined
     const state = incremental ? yield* store.state(def.name) : undefined
     yield* progress.report({ _tag: "Started", stream: def.name, resumeFrom: state?.cursor })
     let written = 0

@@ -10,9 +10,9 @@ import { Context, Effect, Either, Layer, Option, Ref, Stream } from "effect"
 import { ActionRunner, type ActionError } from "../actions/ActionRunner.js"
 import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
 import { ApiClient } from "../http/ApiClient.js"
-import { ConnectorManifest } from "../manifest/ConnectorManifest.js"
+import type { BatchContract } from "../model/Connector.js"
+import { ConnectorModel } from "../model/ConnectorModel.js"
 import { recordSelector } from "../runtime/selectRecords.js"
-import { batchContract, type BatchContract } from "./BatchContract.js"
 import { rowLabel, type InputRow } from "./InputRows.js"
 import { WriteError } from "./WriteError.js"
 import { isFinal, WriteJournal, type JournalRow, type JournalState, type JournalUpdate } from "./WriteJournal.js"
@@ -68,25 +68,15 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
   readonly write: (plan: WritePlan, options?: WriteOptions) => Stream.Stream<RowResult, WriteError | ActionError | TokenError>
 }>() {
   static make = Effect.gen(function*() {
-    const { manifest, spec } = yield* ConnectorManifest
+    const { actions: declared, spec } = yield* ConnectorModel
     const api = yield* ApiClient
     const runner = yield* ActionRunner
     const tokens = yield* TokenProvider
     const memory = yield* WriteJournal.makeMemory
 
-    const actions = Object.keys(manifest.actions).filter((id) => manifest.actions[id]!.batch !== undefined)
-    // an action's contract and row schema are worked out on its first use, not when the service starts
-    const contracts = new Map<string, BatchContract>()
-    const contractOf = (id: string): BatchContract | undefined => {
-      const known = contracts.get(id)
-      if (known !== undefined) return known
-      const action = manifest.actions[id]
-      const built = action === undefined ? undefined : batchContract(manifest, spec, id, action)
-      // the loader has checked every declaration: a Left cannot reach here
-      if (built === undefined || Either.isLeft(built)) return undefined
-      contracts.set(id, built.right)
-      return built.right
-    }
+    const actions = [...declared.values()].filter((a) => a.batch !== undefined).map((a) => a.id)
+    const contractOf = (id: string): BatchContract | undefined => declared.get(id)?.batch
+    // an action's row schema is worked out on its first use, not when the service starts
     const planners = new Map<string, ReturnType<typeof makePlanner>>()
     const plannerOf = (contract: BatchContract) => {
       let planner = planners.get(contract.action)

@@ -3,7 +3,7 @@
  * document holding them: an array of rows, or the request body itself (`{"items": [...]}`). Each row keeps
  * where it came from, so every problem and result names its line (or its position in the array).
  */
-import { isJsonObject } from "../records/jsonSchemaToEffect.js"
+import { isJsonObject } from "../spec/document.js"
 
 export interface InputRow {
   /** 1-based position among the rows */

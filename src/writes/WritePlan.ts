@@ -5,9 +5,10 @@
  * idempotency key derived when the row has none). Invalid rows keep every problem found and their line.
  */
 import { Either, ParseResult, Schema } from "effect"
-import { isJsonObject, makeConverter, type JsonValueSchema } from "../records/jsonSchemaToEffect.js"
+import { makeConverter, type JsonValueSchema } from "../records/jsonSchemaToEffect.js"
+import { isJsonObject } from "../spec/document.js"
 import { formatIssuePath } from "../records/RecordSchemas.js"
-import type { BatchContract } from "./BatchContract.js"
+import type { BatchContract } from "../model/Connector.js"
 import { deriveIdempotencyKey, inputDigest } from "./idempotencyKey.js"
 import { rowLabel, type InputRow } from "./InputRows.js"
 

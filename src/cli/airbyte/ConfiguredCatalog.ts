@@ -7,10 +7,8 @@ import type { FileSystem } from "@effect/platform"
 import { Effect, Schema } from "effect"
 import { InputError } from "../../config/InputError.js"
 import { decodeJson, readJsonFile } from "../../config/readJson.js"
-import type { LoadedManifest } from "../../manifest/loadManifest.js"
-import { streamsOf, type StreamDefinition } from "../../manifest/streams.js"
-import { readableStreams, requiredScopes } from "../../sync/readableStreams.js"
-import { cursorField } from "./discoverCatalog.js"
+import type { Connector, StreamModel } from "../../model/Connector.js"
+import { readableStreams } from "../../model/readableStreams.js"
 
 const SyncMode = Schema.Literal("full_refresh", "incremental")
 
@@ -25,7 +23,7 @@ export const ConfiguredCatalog = Schema.Struct({
 
 /** A stream to read, as the catalog configures it. */
 export interface ConfiguredStream {
-  readonly stream: StreamDefinition
+  readonly stream: StreamModel
   readonly incremental: boolean
 }
 
@@ -34,14 +32,14 @@ const lenient = { onExcessProperty: "ignore" } as const
 /** Read and check the catalog file. */
 export const loadCatalog = (
   file: string,
-  loaded: LoadedManifest,
+  connector: Connector,
   granted: ReadonlyArray<string>
 ): Effect.Effect<Array<ConfiguredStream>, InputError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const from = { input: "catalog", source: file }
     const catalog = yield* Effect.flatMap(readJsonFile(from), decodeJson(ConfiguredCatalog, from, lenient))
-    const all = streamsOf(loaded.manifest)
-    const readable = new Set(readableStreams(loaded.manifest, granted).map((s) => s.name))
+    const all = connector.streams
+    const readable = new Set(readableStreams(connector, granted).map((s) => s.name))
     const seen = new Set<string>()
     const invalid = (path: string, detail: string) => new InputError({ reason: "Invalid", ...from, path, detail })
     const out: Array<ConfiguredStream> = []
@@ -56,10 +54,10 @@ export const loadCatalog = (
       if (!readable.has(name)) {
         return yield* invalid(
           `streams[${i}].stream.name`,
-          `the connection may not read stream "${name}": it needs ${requiredScopes(loaded.manifest, name).join(", ")}`
+          `the connection may not read stream "${name}": it needs ${def.requiredScopes.join(", ")}`
         )
       }
-      const cursor = cursorField(def)
+      const cursor = def.cursor?.field
       if (configured.sync_mode === "incremental") {
         if (cursor === undefined) {
           return yield* invalid(`streams[${i}].sync_mode`, `stream "${name}" supports full_refresh only`)

@@ -6,9 +6,9 @@ import type { FileSystem } from "@effect/platform"
 import { Effect, Schema } from "effect"
 import { decodeJson, readJsonFile } from "../../config/readJson.js"
 import { InputError } from "../../config/InputError.js"
-import type { LoadedManifest } from "../../manifest/loadManifest.js"
-import { operationAt } from "../../spec/OpenApiSpec.js"
-import { deref, isJsonObject, isStrictDateTime, makeConverter } from "../../records/jsonSchemaToEffect.js"
+import type { Connector } from "../../model/Connector.js"
+import { isStrictDateTime, makeConverter } from "../../records/jsonSchemaToEffect.js"
+import { deref, isJsonObject } from "../../spec/document.js"
 import { makeValidator } from "../../records/RecordSchemas.js"
 import type { StreamState } from "../../runtime/StreamReader.js"
 import type { ConfiguredStream } from "./ConfiguredCatalog.js"
@@ -40,19 +40,18 @@ export const checkCursors = (
   file: string,
   state: ReadonlyMap<string, StreamState>,
   streams: ReadonlyArray<ConfiguredStream>,
-  loaded: LoadedManifest
+  connector: Connector
 ): Effect.Effect<void, InputError> =>
   Effect.suspend(() => {
-    const converter = makeConverter(loaded.spec.document)
+    const converter = makeConverter(connector.spec.document)
     for (const { stream, incremental } of streams) {
       const cursor = state.get(stream.name)?.cursor
-      const param = stream.endpoint.incremental?.request_param
+      const param = stream.cursor?.requestParam
       if (!incremental || cursor === undefined || param === undefined) continue
-      const operation = operationAt(loaded.spec, stream.method, stream.endpoint.path)
-      const parameter = operation?.parameters.find((p) => p.in === "query" && p.name === param)
+      const parameter = stream.endpoint.operation.parameters.find((p) => p.in === "query" && p.name === param)
       if (parameter?.schema === undefined) continue
       // a date-time is taken strictly in a request (records are read leniently)
-      const schema = deref(loaded.spec.document, parameter.schema)
+      const schema = deref(connector.spec.document, parameter.schema)
       const problem = isJsonObject(schema) && schema["format"] === "date-time"
         ? (isStrictDateTime(cursor) ? undefined : `Expected an RFC 3339 date-time with seconds and a time zone (e.g. 2025-01-31T12:00:00Z), actual ${JSON.stringify(cursor)}`)
         : makeValidator(converter.convert(parameter.schema))(cursor)?.message

@@ -5,22 +5,22 @@
 import { Console, Effect, Option } from "effect"
 import { Justworks } from "../../Justworks.js"
 import type { ActionId } from "../../generated/manifestNames.js"
-import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
+import { ConnectorModel } from "../../model/ConnectorModel.js"
 import { maskSensitive, parseActionInput } from "../actionInput.js"
 import { UsageError } from "../UsageError.js"
 import { batchActionHandler, type BatchActionArgs } from "./batchActionHandler.js"
 
 export const actionHandler = (args: BatchActionArgs & { readonly reveal: boolean }) =>
   Effect.gen(function*() {
-    const loaded = yield* ConnectorManifest
-    const valid = Object.keys(loaded.manifest.actions)
+    const connector = yield* ConnectorModel
+    const valid = [...connector.actions.keys()]
     if (!valid.includes(args.id)) {
       return yield* new UsageError({ reason: "UnknownName", message: `unknown action "${args.id}"; valid actions: ${valid.join(", ")}` })
     }
-    if (loaded.manifest.actions[args.id]?.batch !== undefined) return yield* batchActionHandler(args)
+    if (connector.actions.get(args.id)?.batch !== undefined) return yield* batchActionHandler(args)
     const batchFlags = [args.dryRun && "--dry-run", args.partial && "--partial", args.resume && "--resume", Option.isSome(args.journal) && "--journal"].filter(Boolean)
     if (batchFlags.length > 0) {
-      const batchActions = valid.filter((id) => loaded.manifest.actions[id]?.batch !== undefined)
+      const batchActions = valid.filter((id) => connector.actions.get(id)?.batch !== undefined)
       return yield* new UsageError({ reason: "InvalidOption", message: `${batchFlags.join(", ")}: only for batch actions (${batchActions.join(", ")})` })
     }
     const input = Option.isSome(args.input) ? yield* parseActionInput(args.input.value) : {}

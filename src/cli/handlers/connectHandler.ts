@@ -5,23 +5,23 @@
  */
 import { Console, Effect } from "effect"
 import { authorizeViaLoopback } from "../../auth/loopbackAuthorization.js"
-import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
+import { ConnectorModel } from "../../model/ConnectorModel.js"
 import { minimalScopesFor } from "../../scopes/ScopeAlgebra.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
 import { UsageError } from "../UsageError.js"
 
 export const connectHandler = (args: { readonly port: number; readonly timeout: number }) =>
   Effect.gen(function*() {
-    const { manifest } = yield* ConnectorManifest
+    const connector = yield* ConnectorModel
     const info = yield* ConnectionInfo
-    const template = manifest.auth.redirect_uris["loopback"]
+    const template = connector.auth.redirect_uris["loopback"]
     if (template === undefined) {
       return yield* new UsageError({ reason: "InvalidOption", message: "connector.yaml declares no loopback redirect URI (auth.redirect_uris.loopback)" })
     }
     if (args.port < 1 || args.port > 65535) {
       return yield* new UsageError({ reason: "InvalidOption", message: `--port must be between 1 and 65535, got ${args.port}` })
     }
-    const scopes = yield* minimalScopesFor(manifest, info.selection)
+    const scopes = yield* minimalScopesFor(connector.scopeGraph, info.selection)
     const redirectUri = template.replace("{port}", String(args.port))
     const connection = yield* authorizeViaLoopback({
       redirectUri,

@@ -4,7 +4,7 @@
  */
 import { Effect, Option } from "effect"
 import { TokenProvider } from "../../auth/TokenProvider.js"
-import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
+import { ConnectorModel } from "../../model/ConnectorModel.js"
 import type { StreamState } from "../../runtime/StreamReader.js"
 import { loadCatalog } from "../airbyte/ConfiguredCatalog.js"
 import { checkCursors, loadState } from "../airbyte/InputState.js"
@@ -14,7 +14,7 @@ import { ConnectionInfo } from "../ConnectionInfo.js"
 
 export const readHandler = (args: { readonly catalog: string; readonly state: Option.Option<string> }) =>
   Effect.gen(function*() {
-    const loaded = yield* ConnectorManifest
+    const loaded = yield* ConnectorModel
     const info = yield* ConnectionInfo
     const connection = yield* Effect.flatMap(TokenProvider, (t) => t.connection)
     const streams = yield* loadCatalog(args.catalog, loaded, connection.grantedScopes)
@@ -29,7 +29,7 @@ export const readHandler = (args: { readonly catalog: string; readonly state: Op
       streams,
       state,
       startDate: info.startDate,
-      concurrency: loaded.manifest.defaults.concurrency.streams
+      concurrency: loaded.concurrency.streams
     })
     if (failed.length > 0) {
       return yield* new CommandFailed({

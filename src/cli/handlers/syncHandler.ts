@@ -4,8 +4,8 @@
  */
 import { Cause, Clock, Effect, Exit } from "effect"
 import { TokenProvider } from "../../auth/TokenProvider.js"
-import { ConnectorManifest } from "../../manifest/ConnectorManifest.js"
-import { readableStreams } from "../../sync/readableStreams.js"
+import { ConnectorModel } from "../../model/ConnectorModel.js"
+import { readableStreams } from "../../model/readableStreams.js"
 import { runSync } from "../../sync/runSync.js"
 import { SyncStore } from "../../sync/SyncStore.js"
 import { CommandFailed } from "../CommandFailed.js"
@@ -15,15 +15,15 @@ import { SyncDisplay } from "../SyncDisplay.js"
 
 export const syncHandler = (args: { readonly database: string }) =>
   Effect.gen(function*() {
-    const { manifest } = yield* ConnectorManifest
+    const connector = yield* ConnectorModel
     const info = yield* ConnectionInfo
     const store = yield* SyncStore
     const display = yield* SyncDisplay
     const connection = yield* Effect.flatMap(TokenProvider, (t) => t.connection)
-    const streams = readableStreams(manifest, connection.grantedScopes)
+    const streams = readableStreams(connector, connection.grantedScopes)
     const started = yield* Clock.currentTimeMillis
     yield* display.begin(`Syncing ${streams.length} streams from ${info.description} into ${store.location}`, streams.map((s) => s.name))
-    const results = yield* runSync({ streams, startDate: info.startDate, concurrency: manifest.defaults.concurrency.streams }).pipe(
+    const results = yield* runSync({ streams, startDate: info.startDate, concurrency: connector.concurrency.streams }).pipe(
       Effect.onExit((exit) =>
         Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
           ? display.finish("Interrupted: everything written so far is saved with its state. Run the same command again to resume.")

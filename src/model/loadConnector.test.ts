@@ -2,21 +2,21 @@ import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import { closure } from "../scopes/ScopeAlgebra.js"
-import { loadManifest } from "./loadManifest.js"
-import { streamsOf } from "./streams.js"
-import { loadProjectManifest, projectFile } from "../../test-support/projectManifest.js"
+import { loadConnector } from "./loadConnector.js"
+import { loadProjectConnector, projectFile } from "../../test-support/projectManifest.js"
 
-const { manifest, spec } = loadProjectManifest()
+const connector = loadProjectConnector()
+const { spec, scopeGraph: graph } = connector
 
 describe("connector.yaml", () => {
   it("declares the 15 scopes with descriptions and the 3 implications of the seeds", () => {
-    expect(Object.keys(manifest.scopes)).toEqual([
+    expect(Object.keys(graph.scopes)).toEqual([
       "company.basic:read", "company.detail:read", "company.bank_account:read",
       "member.basic:read", "member.detail:read", "member.dob:read", "member.sex:read",
       "member.employment:read", "member.pay:read", "member.tax_id:read",
       "payroll:read", "paystub:read", "deductions:read", "deductions:write", "time_off:read"
     ])
-    const implications = Object.entries(manifest.scopes).flatMap(([s, d]) => (d.includes ?? []).map((i) => `${s} ⊃ ${i}`))
+    const implications = Object.entries(graph.scopes).flatMap(([s, d]) => (d.includes ?? []).map((i) => `${s} ⊃ ${i}`))
     expect(implications).toEqual([
       "company.detail:read ⊃ company.basic:read",
       "member.detail:read ⊃ member.basic:read",
@@ -25,7 +25,7 @@ describe("connector.yaml", () => {
   })
 
   it("declares the 9 presets, 4 of them on by default", () => {
-    const presets = Object.values(manifest.presets).map((p) => [p.title, p.scopes.join(" "), p.default])
+    const presets = Object.values(graph.presets).map((p) => [p.title, p.scopes.join(" "), p.default])
     expect(presets).toEqual([
       ["Company Information", "company.basic:read company.detail:read", true],
       ["Member Information", "member.basic:read member.detail:read", true],
@@ -39,8 +39,8 @@ describe("connector.yaml", () => {
     ])
   })
 
-  it("declares the 21 actions of the seeds with their scopes, plus 4 more", () => {
-    const actions = Object.fromEntries(Object.entries(manifest.actions).map(([id, a]) => [id, a.scopes.join(" ")]))
+  it("declares the 21 actions of the seeds, plus 4 more, each with its endpoint's scopes", () => {
+    const actions = Object.fromEntries([...connector.actions.values()].map((a) => [a.id, a.scopes.join(" ")]))
     expect(actions).toEqual({
       get_company: "company.basic:read",
       get_company_bank_account: "company.bank_account:read",
@@ -70,8 +70,8 @@ describe("connector.yaml", () => {
     })
   })
 
-  it("declares the 4 healthchecks of the seeds with their scopes", () => {
-    expect(manifest.healthchecks.map((h) => [h.name, h.scopes.join(" ")])).toEqual([
+  it("declares the 4 healthchecks of the seeds, each needing the scopes of the seeds", () => {
+    expect(connector.healthchecks.map((h) => [h.name, h.scopes.join(" ")])).toEqual([
       ["Get Company Information", "company.basic:read"],
       ["List Company Members", "member.basic:read"],
       ["List Company Departments", "company.detail:read"],
@@ -81,30 +81,29 @@ describe("connector.yaml", () => {
 
   it("accounts for all 27 operations of the OpenAPI description", () => {
     expect(spec.operations).toHaveLength(27)
-    const endpointIds = new Set(Object.keys(manifest.endpoints))
+    const endpointIds = new Set(connector.endpoints.keys())
     const byAuth = ["exchange_token", "revoke_token"]
     const unaccounted = spec.operations
       .map((o) => o.operationId)
-      .filter((id) => !endpointIds.has(id) && !byAuth.includes(id) && manifest.excluded_operations[id] === undefined)
+      .filter((id) => !endpointIds.has(id) && !byAuth.includes(id) && connector.excludedOperations[id] === undefined)
     expect(unaccounted).toEqual([])
     expect(endpointIds.size).toBe(25)
   })
 
   it("derives departments and offices out of the company record, gated by company.detail:read", () => {
-    const streams = new Map(streamsOf(manifest).map((s) => [s.name, s]))
     for (const name of ["departments", "offices"]) {
-      const stream = streams.get(name)!
+      const stream = connector.streamByName.get(name)!
       expect(stream.endpoint.path).toBe("/v1/company")
       expect(stream.derivedFrom).toBe("company")
-      expect(closure(manifest, ["company.detail:read"])).toEqual(expect.arrayContaining([...stream.scopes]))
-      expect(closure(manifest, ["company.basic:read"])).not.toEqual(expect.arrayContaining([...stream.scopes]))
+      expect(closure(graph, ["company.detail:read"])).toEqual(expect.arrayContaining([...stream.scopes]))
+      expect(closure(graph, ["company.basic:read"])).not.toEqual(expect.arrayContaining([...stream.scopes]))
     }
   })
 
   it("feeds substreams from their parents", () => {
-    const parents = Object.fromEntries(
-      streamsOf(manifest).filter((s) => s.endpoint.parent).map((s) => [s.name, `${s.endpoint.parent!.stream}.${s.endpoint.parent!.field} → {${s.endpoint.parent!.param}}`])
-    )
+    const parents = Object.fromEntries(connector.streams.flatMap((s) =>
+      s.partitioning._tag === "Parent" ? [[s.name, `${s.partitioning.parent}.${s.partitioning.field} → {${s.partitioning.param}}`]] : []
+    ))
     expect(parents).toEqual({
       member_custom_field_values: "members.id → {member_id}",
       payroll_fees: "payrolls.id → {payroll_id}",
@@ -113,25 +112,36 @@ describe("connector.yaml", () => {
     })
   })
 
-  it("declares the member fields that need more than member.basic:read", () => {
-    const member = manifest.field_scopes["Member"]!
-    expect(member["date_of_birth"]).toBe("member.dob:read")
-    expect(member["sex_assigned_at_birth"]).toBe("member.sex:read")
-    expect(member["current_pay"]).toBe("member.pay:read")
-    expect(member["employment_history"]).toBe("member.employment:read")
+  it("leaves out the member fields a scope beyond member.basic:read grants", () => {
+    const fields = (scopes: Array<string>) => Object.keys(connector.records.jsonSchema("members", scopes)["properties"] as object)
+    const basic = fields(["member.basic:read"])
+    for (const [field, scope] of [["date_of_birth", "member.dob:read"], ["sex_assigned_at_birth", "member.sex:read"], ["current_pay", "member.pay:read"], ["employment_history", "member.employment:read"]]) {
+      expect(basic).not.toContain(field)
+      expect(fields(["member.basic:read", scope!])).toContain(field)
+    }
+  })
+
+  it("derives each endpoint's reference documentation from its operation", () => {
+    expect(connector.endpoints.get("list_time_off_requests")!.docsUrl).toBe("https://public-api.justworks.com/v1/docs#tag/Time-Off/operation/list_time_off_requests")
+    expect(connector.streamByName.get("departments")!.docsUrl).toBe("https://public-api.justworks.com/v1/docs#tag/Company/operation/get_company")
+  })
+
+  it("pages every stream whose operation takes the default paginator's cursor, and reads the others in one request", () => {
+    const single = connector.streams.filter((s) => s.paginator === undefined).map((s) => s.name)
+    expect(single).toEqual(["company", "departments", "offices", "company_bank_account", "company_business_info", "paystub_details"])
   })
 
   it("loads from disk with the OpenAPI file it names", () =>
     Effect.gen(function*() {
-      const loaded = yield* loadManifest(projectFile("connector.yaml"))
+      const loaded = yield* loadConnector(projectFile("connector.yaml"))
       expect(loaded.spec.operations).toHaveLength(27)
-      expect(Duration.toHours(loaded.manifest.auth.access_token_lifetime)).toBe(24)
-      expect(Duration.toDays(loaded.manifest.auth.refresh_token_lifetime)).toBe(30)
+      expect(Duration.toHours(loaded.auth.access_token_lifetime)).toBe(24)
+      expect(Duration.toDays(loaded.auth.refresh_token_lifetime)).toBe(30)
     }).pipe(Effect.provide(NodeContext.layer), Effect.runPromise))
 
   it("reports a missing manifest file as unreadable, naming it", () =>
     Effect.gen(function*() {
-      const error = yield* Effect.flip(loadManifest("no-such-dir/connector.yaml"))
+      const error = yield* Effect.flip(loadConnector("no-such-dir/connector.yaml"))
       expect(error.reason).toBe("Unreadable")
       expect(error.message).toContain("no-such-dir/connector.yaml")
     }).pipe(Effect.provide(NodeContext.layer), Effect.runPromise))

@@ -4,58 +4,30 @@
  * `batchContract` is also how the manifest loader checks a `batch` declaration (each problem with its path).
  */
 import { Either } from "effect"
-import type { Action, BatchDefaults, Manifest, RowRule } from "../manifest/Manifest.js"
-import type { Path, PathProblem } from "../manifest/checkManifest.js"
-import { endpointMethod } from "../manifest/streams.js"
-import { deref, isJsonObject, mergeSchemas } from "../records/jsonSchemaToEffect.js"
+import type { BatchDefaults, BatchWrite } from "../manifest/Manifest.js"
 import type { OpenApiSpec } from "../spec/OpenApiSpec.js"
-import { requestBodySchema } from "../spec/requestBodySchema.js"
+import { deref, isJsonObject, mergeSchemas, requestBodySchema } from "../spec/document.js"
+import type { BatchContract, EndpointModel } from "./Connector.js"
+import type { Path, PathProblem } from "./problems.js"
 
 type Json = Record<string, unknown>
 
-export interface BatchContract {
-  readonly action: string
-  readonly endpointId: string
-  readonly method: string
-  readonly path: string
-  /** the body's array property: the request body is `{ [itemsField]: [...items] }` */
-  readonly itemsField: string
-  readonly size: number
-  readonly results: BatchDefaults
-  /** the row field reported with each result (idempotency key, else the declared key) */
-  readonly keyField: string | undefined
-  readonly idempotencyKey: string | undefined
-  /** send this row field's value rather than the row */
-  readonly itemField: string | undefined
-  readonly unchangedWhen: string | undefined
-  readonly rules: ReadonlyArray<RowRule>
-  /** JSON Schema of a row (the idempotency key optional: it is derived when absent) */
-  readonly rowSchema: Json
-  /** the fields a row may have */
-  readonly rowFields: ReadonlyArray<string>
-}
-
 /** The batch contract of an action declaring `batch`, or the problems of its declaration. */
 export const batchContract = (
-  manifest: Manifest,
   spec: OpenApiSpec,
+  defaults: BatchDefaults | undefined,
   actionId: string,
-  action: Action
-): Either.Either<BatchContract, Array<PathProblem>> | undefined => {
-  const batch = action.batch
-  if (batch === undefined) return undefined
+  batch: BatchWrite,
+  endpoint: EndpointModel
+): Either.Either<BatchContract, Array<PathProblem>> => {
   const at: Path = ["actions", actionId, "batch"]
   const problems: Array<PathProblem> = []
   const report = (path: Path, message: string, atKey = false) => problems.push({ reason: "Spec", path, message, atKey })
-  const defaults = manifest.defaults.batch
   if (defaults === undefined) {
     report(at, "a batch action needs defaults.batch (size, results and their fields)", true)
     return Either.left(problems)
   }
-  const endpointId = action.endpoint ?? actionId
-  const endpoint = manifest.endpoints[endpointId]
-  if (endpoint === undefined) return Either.left(problems) // reported by the action check
-  const method = endpointMethod(manifest, endpoint)
+  const { method, id: endpointId } = endpoint
   const body = requestBodySchema(spec.document, method, endpoint.path)
   if (body === undefined) {
     report(at, `endpoint "${endpointId}" (${method} ${endpoint.path}) takes no JSON request body in ${spec.file}`, true)

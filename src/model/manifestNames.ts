@@ -1,13 +1,12 @@
 /** The TypeScript source of `src/generated/manifestNames.ts`: stream and action names of connector.yaml as types. */
-import type { Manifest } from "./Manifest.js"
-import { streamsOf } from "./streams.js"
+import type { Connector } from "./Connector.js"
 
 export const manifestNamesFile = "src/generated/manifestNames.ts"
 
-export const manifestNamesSource = (manifest: Manifest): string => {
+export const manifestNamesSource = (connector: Connector): string => {
   const union = (names: ReadonlyArray<string>) => names.map((n) => `  | "${n}"`).join("\n")
-  const streams = streamsOf(manifest).map((s) => s.name)
-  const actions = Object.keys(manifest.actions)
+  const streams = connector.streams.map((s) => s.name)
+  const actions = [...connector.actions.keys()]
   return [
     "// Generated from connector.yaml by `npm run gen:schema`; a test fails when it is stale.",
     "",

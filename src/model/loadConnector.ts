@@ -1,26 +1,17 @@
 /**
- * Read `connector.yaml`: YAML → the Manifest schema → cross-checks against itself and the OpenAPI
+ * Read `connector.yaml`: YAML → the Manifest schema → the `Connector` model, resolved against its OpenAPI
  * description. Every rejection names the file, line, column and document path, and says what was expected.
  */
 import { FileSystem, Path as PlatformPath } from "@effect/platform"
 import { Effect, Either, ParseResult, Schema } from "effect"
 import * as YAML from "yaml"
-import { checkManifest, formatPath, type Path, type PathProblem } from "./checkManifest.js"
-import { Manifest } from "./Manifest.js"
-import { ManifestError, type ManifestProblem } from "./ManifestError.js"
-import { makeRecordSchemas, RecordSchemaError, type RecordSchemas } from "../records/RecordSchemas.js"
+import { Manifest } from "../manifest/Manifest.js"
+import { ManifestError, type ManifestProblem } from "../manifest/ManifestError.js"
 import { parseSpec, type OpenApiSpec } from "../spec/OpenApiSpec.js"
 import { snapshotValue } from "../spec/documentSnapshot.js"
-import { streamsOf } from "./streams.js"
-
-/** A manifest that passed every check, with the OpenAPI description it was checked against. */
-export interface LoadedManifest {
-  readonly file: string
-  readonly manifest: Manifest
-  readonly spec: OpenApiSpec
-  /** each stream's record schema, out of the OpenAPI description */
-  readonly records: RecordSchemas
-}
+import type { Connector } from "./Connector.js"
+import { formatPath, type Path, type PathProblem } from "./problems.js"
+import { resolveConnector } from "./resolve.js"
 
 const decode = Schema.decodeUnknownEither(Manifest, { errors: "all", onExcessProperty: "error" })
 
@@ -82,12 +73,12 @@ const schemaProblems = (located: Located, error: ParseResult.ParseError): Array<
     })
 }
 
-/** Parse manifest text, given the OpenAPI description it must agree with. */
-export const parseManifest = (
+/** Parse manifest text into the connector, given the OpenAPI description it must agree with. */
+export const parseConnector = (
   file: string,
   text: string,
   spec: OpenApiSpec
-): Effect.Effect<LoadedManifest, ManifestError> =>
+): Effect.Effect<Connector, ManifestError> =>
   Effect.suspend(() => {
     // the packaged manifest parsed at build time; anything amiss is parsed again for its line numbers
     const fromSnapshot = accepted(file, snapshotValue(text), spec)
@@ -96,30 +87,18 @@ export const parseManifest = (
     if (Either.isLeft(located)) return fail(file, located.left)
     const decoded = decode(located.right.doc.toJS({ maxAliasCount: -1 }))
     if (Either.isLeft(decoded)) return fail(file, schemaProblems(located.right, decoded.left))
-    const problems = checkManifest(decoded.right, spec).map((p) => toProblem(located.right, p))
-    if (problems.length > 0) return fail(file, problems)
-    try {
-      const records = makeRecordSchemas(decoded.right, spec.document)
-      return Effect.succeed({ file, manifest: decoded.right, spec, records })
-    } catch (e) {
-      if (!(e instanceof RecordSchemaError)) throw e
-      const stream = streamsOf(decoded.right).find((s) => e.message.startsWith(`stream ${s.name}:`))
-      const path = stream === undefined ? ["endpoints"] : ["endpoints", stream.endpointId, ...(stream.derivedFrom ? ["derive", stream.name, "records"] : ["records"])]
-      return fail(file, [toProblem(located.right, { reason: "Spec", path, message: e.message })])
-    }
+    const resolved = resolveConnector(file, decoded.right, spec)
+    if (Either.isLeft(resolved)) return fail(file, resolved.left.map((p) => toProblem(located.right, p)))
+    return Effect.succeed(resolved.right)
   })
 
-/** A manifest value that passes every check, loaded; `undefined` for anything else (no value, any problem). */
-const accepted = (file: string, value: unknown, spec: OpenApiSpec): LoadedManifest | undefined => {
+/** A manifest value that resolves, resolved; `undefined` for anything else (no value, any problem). */
+const accepted = (file: string, value: unknown, spec: OpenApiSpec): Connector | undefined => {
   if (value === undefined) return undefined
   const decoded = decode(value)
-  if (Either.isLeft(decoded) || checkManifest(decoded.right, spec).length > 0) return undefined
-  try {
-    return { file, manifest: decoded.right, spec, records: makeRecordSchemas(decoded.right, spec.document) }
-  } catch (e) {
-    if (e instanceof RecordSchemaError) return undefined
-    throw e
-  }
+  if (Either.isLeft(decoded)) return undefined
+  const resolved = resolveConnector(file, decoded.right, spec)
+  return Either.isRight(resolved) ? resolved.right : undefined
 }
 
 const parseYaml = (text: string): Either.Either<Located, Array<ManifestProblem>> => {
@@ -144,10 +123,10 @@ const specReference = (text: string): string | undefined => {
   return typeof value === "string" ? value : undefined
 }
 
-/** Load and check a manifest file and the OpenAPI description it names (relative to the manifest). */
-export const loadManifest = (
+/** Load a manifest file and the OpenAPI description it names (relative to the manifest) into the connector. */
+export const loadConnector = (
   file: string
-): Effect.Effect<LoadedManifest, ManifestError, FileSystem.FileSystem | PlatformPath.Path> =>
+): Effect.Effect<Connector, ManifestError, FileSystem.FileSystem | PlatformPath.Path> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* PlatformPath.Path
@@ -160,5 +139,5 @@ export const loadManifest = (
     const specFile = path.join(path.dirname(file), specReference(text) ?? "schemas/justworks.openapi.yaml")
     const specText = yield* fs.readFileString(specFile).pipe(Effect.mapError(unreadable(file, "connector.spec")))
     const spec = yield* parseSpec(specFile, specText).pipe(Effect.mapError(unreadable(file, "connector.spec")))
-    return yield* parseManifest(file, text, spec)
+    return yield* parseConnector(file, text, spec)
   })
