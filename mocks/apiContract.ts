@@ -18,6 +18,8 @@ export interface ContractOperation {
   readonly scopes: ReadonlyArray<string> | undefined
   /** Query parameters the spec declares, by name. */
   readonly queryParams: ReadonlyMap<string, QueryParam>
+  /** the first example of its first 2xx JSON response, if the spec gives one */
+  readonly example: { readonly status: number; readonly body: unknown } | undefined
 }
 
 export interface QueryParam {
@@ -72,6 +74,16 @@ export const loadApiContract = (specPath: string = defaultSpecPath, connectorPat
     return current
   }
 
+  const firstExample = (responses: Record<string, any>): ContractOperation["example"] => {
+    for (const status of Object.keys(responses).filter((s) => /^2\d\d$/.test(s)).sort()) {
+      const media = resolve(responses[status])?.content?.["application/json"]
+      const named = Object.values(media?.examples ?? {})[0]
+      const body = named !== undefined ? resolve(named)?.value : media?.example
+      if (body !== undefined) return { status: Number(status), body }
+    }
+    return undefined
+  }
+
   const operations: Array<ContractOperation> = []
   for (const [pathTemplate, item] of Object.entries(spec["paths"] as Record<string, any>)) {
     for (const method of METHODS) {
@@ -108,7 +120,8 @@ export const loadApiContract = (specPath: string = defaultSpecPath, connectorPat
         pattern: new RegExp(`^${source}$`),
         pathParams,
         scopes,
-        queryParams
+        queryParams,
+        example: firstExample(op.responses ?? {})
       })
     }
   }

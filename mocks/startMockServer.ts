@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Socket } from "node:net"
 import { loadApiContract } from "./apiContract.js"
 import { ApiError, OAuthError } from "./apiError.js"
-import { type ApiResponse, makeApiHandlers } from "./apiHandlers.js"
+import { type ApiHandler, type ApiResponse, makeApiHandlers } from "./apiHandlers.js"
 import { dayOfMs, httpDate, parseIsoDate } from "./calendar.js"
 import { type FaultKind, type FaultPlan, type FaultRule, type RetryAfter, makeFaultInjector } from "./faults.js"
 import { makeMockData } from "./mockData.js"
@@ -47,6 +47,11 @@ export interface MockOptions {
   /** Override the descriptions the mock reads (default: the project's). */
   readonly specPath?: string
   readonly connectorPath?: string
+  /**
+   * Answer an operation the mock has no handler for with the first example of its success response in the
+   * spec (an endpoint just added to a copy of the spec), instead of refusing to start.
+   */
+  readonly serveExamples?: boolean
 }
 
 export interface RequestLogEntry {
@@ -138,13 +143,20 @@ export const startMockServer = async (options: MockOptions = {}): Promise<MockSe
     now,
     knownScopes: contract.scopes
   })
-  const handlers = makeApiHandlers(data, contract, makePaginator(seed), { reportReadyAfterPolls: options.reportReadyAfterPolls ?? 2 })
+  const handlers: Record<string, ApiHandler> = { ...makeApiHandlers(data, contract, makePaginator(seed), { reportReadyAfterPolls: options.reportReadyAfterPolls ?? 2 }) }
   const oauthOperations: Record<string, (form: URLSearchParams) => unknown> = {
     exchange_token: (form) => oauth.token(form),
     revoke_token: (form) => { oauth.revoke(form); return undefined }
   }
   const missing = contract.operations.filter((o) => !(o.operationId in handlers) && !(o.operationId in oauthOperations))
-  if (missing.length > 0) throw new Error(`the mock has no handler for ${missing.map((o) => o.operationId).join(", ")}`)
+  const unserved = options.serveExamples === true ? missing.filter((o) => o.example === undefined) : missing
+  if (unserved.length > 0) {
+    throw new Error(`the mock has no handler for ${unserved.map((o) => o.operationId).join(", ")}${options.serveExamples === true ? " and the spec no example of its response" : ""}`)
+  }
+  for (const o of missing) {
+    const example = o.example!
+    handlers[o.operationId] = () => ({ status: example.status, body: structuredClone(example.body) })
+  }
   const faults = makeFaultInjector(seed, options.faults ?? [])
 
   const requests: Array<RequestLogEntry> = []

@@ -8,7 +8,9 @@ import { ConnectorModel } from "../../model/ConnectorModel.js"
 import type { StreamState } from "../../runtime/StreamReader.js"
 import { loadCatalog } from "../airbyte/ConfiguredCatalog.js"
 import { checkCursors, loadState } from "../airbyte/InputState.js"
-import { readStreams } from "../airbyte/readStreams.js"
+import { runStreams } from "../../driver/runStreams.js"
+import { airbyteSink } from "../airbyte/airbyteSink.js"
+import { AirbyteOutput } from "../airbyte/AirbyteOutput.js"
 import { CommandFailed } from "../CommandFailed.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
 
@@ -25,12 +27,12 @@ export const readHandler = (args: { readonly catalog: string; readonly state: Op
       return `${stream.name} (${incremental ? `incremental${cursor === undefined ? "" : ` from ${cursor}`}` : "full refresh"})`
     })
     yield* Effect.logInfo(`reading ${streams.length} streams with ${info.description}: ${plan.join(", ")}`)
-    const failed = yield* readStreams({
-      streams,
-      state,
+    const results = yield* runStreams({
+      streams: streams.map(({ stream, incremental }) => ({ stream, incremental, state: state.get(stream.name) })),
       startDate: info.startDate,
       concurrency: loaded.concurrency.streams
-    })
+    }, airbyteSink(yield* AirbyteOutput))
+    const failed = results.filter((r) => !r.ok).map((r) => r.stream)
     if (failed.length > 0) {
       return yield* new CommandFailed({
         reason: "StreamsIncomplete",

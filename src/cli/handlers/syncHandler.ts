@@ -6,7 +6,9 @@ import { Cause, Clock, Effect, Exit } from "effect"
 import { TokenProvider } from "../../auth/TokenProvider.js"
 import { ConnectorModel } from "../../model/ConnectorModel.js"
 import { readableStreams } from "../../model/readableStreams.js"
-import { runSync } from "../../sync/runSync.js"
+import { runStreams } from "../../driver/runStreams.js"
+import { SyncProgress } from "../../sync/SyncProgress.js"
+import { syncSink } from "../../sync/syncSink.js"
 import { SyncStore } from "../../sync/SyncStore.js"
 import { CommandFailed } from "../CommandFailed.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
@@ -23,7 +25,12 @@ export const syncHandler = (args: { readonly database: string }) =>
     const streams = readableStreams(connector, connection.grantedScopes)
     const started = yield* Clock.currentTimeMillis
     yield* display.begin(`Syncing ${streams.length} streams from ${info.description} into ${store.location}`, streams.map((s) => s.name))
-    const results = yield* runSync({ streams, startDate: info.startDate, concurrency: connector.concurrency.streams }).pipe(
+    const runs = yield* Effect.forEach(streams, (stream) =>
+      stream.cursor === undefined
+        ? Effect.succeed({ stream, incremental: false, state: undefined })
+        : Effect.map(store.state(stream.name), (state) => ({ stream, incremental: true, state })))
+    const sink = syncSink(store, yield* SyncProgress)
+    const results = yield* runStreams({ streams: runs, startDate: info.startDate, concurrency: connector.concurrency.streams }, sink).pipe(
       Effect.onExit((exit) =>
         Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
           ? display.finish("Interrupted: everything written so far is saved with its state. Run the same command again to resume.")

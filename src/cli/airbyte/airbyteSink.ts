@@ -1,0 +1,48 @@
+/**
+ * The Airbyte sink: a run of streams as protocol messages. Per stream: STREAM_STATUS STARTED, RUNNING with the
+ * first records, RECORDs, a STATE after each checkpoint (with the records since the last one counted), then
+ * COMPLETE; or an ERROR trace and INCOMPLETE.
+ */
+import { Clock, Effect } from "effect"
+import type { Sink } from "../../driver/Sink.js"
+import { describeError } from "../describeError.js"
+import { errorTrace, record, streamState, streamStatus, type AirbyteMessage } from "./AirbyteMessage.js"
+import type { AirbyteOutput } from "./AirbyteOutput.js"
+
+export const airbyteSink = (output: AirbyteOutput["Type"]): Sink<never> => {
+  /** per stream: RUNNING sent, records since the last STATE */
+  const progress = new Map<string, { running: boolean; sinceState: number }>()
+  const of = (stream: string) => {
+    let entry = progress.get(stream)
+    if (entry === undefined) progress.set(stream, entry = { running: false, sinceState: 0 })
+    return entry
+  }
+  return {
+    begin: (stream) => Effect.flatMap(Clock.currentTimeMillis, (at) => output.emit([streamStatus(at, stream.name, "STARTED")])),
+    records: (stream, records) =>
+      Effect.flatMap(Clock.currentTimeMillis, (at) => {
+        const entry = of(stream.name)
+        const messages: Array<AirbyteMessage> = entry.running ? [] : [streamStatus(at, stream.name, "RUNNING")]
+        entry.running = true
+        for (const data of records) messages.push(record(stream.name, data, at))
+        entry.sinceState += records.length
+        return output.emit(messages)
+      }),
+    checkpoint: (stream, state) =>
+      Effect.suspend(() => {
+        const entry = of(stream.name)
+        const message = streamState(stream.name, state, entry.sinceState)
+        entry.sinceState = 0
+        return output.emit([message])
+      }),
+    complete: (stream) => Effect.flatMap(Clock.currentTimeMillis, (at) => output.emit([streamStatus(at, stream.name, "COMPLETE")])),
+    fail: (stream, error) =>
+      Effect.flatMap(Clock.currentTimeMillis, (at) => {
+        const described = describeError(error)
+        return output.emit([
+          errorTrace(at, { message: described.message, failureType: described.failureType, stream: stream.name }),
+          streamStatus(at, stream.name, "INCOMPLETE")
+        ])
+      })
+  }
+}
