@@ -2,12 +2,11 @@
  * The connector as a library, the way a user wires it: `Justworks.layer` (packaged connector.yaml, real
  * token provider over the in-memory store holding a token that outlives the run, the real HTTP pipeline on
  * undici, the stream reader), pointed at the fixture server. Record validation is the library's default
- * (each stream's schema from the OpenAPI description); `validate: false` swaps in `RecordValidation.layerNone`
- * to measure the rest of the pipeline.
+ * (each stream's schema from the OpenAPI description); `validate: false` turns it off (`validation: "off"`) to
+ * measure the rest of the pipeline.
  */
 import { Layer, Redacted } from "effect"
 import { Justworks } from "../src/index.js"
-import { RecordValidation } from "../src/runtime/RecordValidation.js"
 
 export const connectorLayer = (options: { readonly baseUrl: string; readonly validate: boolean }): Layer.Layer<Justworks, unknown> =>
   Justworks.layer({
@@ -20,5 +19,5 @@ export const connectorLayer = (options: { readonly baseUrl: string; readonly val
       refreshToken: Redacted.make("bench-refresh-token"),
       expiresAt: new Date(Date.now() + 86_400_000)
     },
-    ...(options.validate ? {} : { validation: RecordValidation.layerNone })
+    ...(options.validate ? {} : { validation: "off" as const })
   })

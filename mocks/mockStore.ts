@@ -26,6 +26,8 @@ export interface MockStoreCounts {
   /** Deductions list_deductions returns (canceled ones are not listed). */
   readonly deductions: number
   readonly timeOffPolicies: number
+  /** Policies with status `active` (balances exist under these). */
+  readonly activeTimeOffPolicies: number
   readonly timeOffRequests: number
   readonly webhooks: number
 }
@@ -91,6 +93,7 @@ export const makeMockStore = (data: MockData, now: () => number): MockStore => {
       deductionTypes: data.company.deductionTypes.length,
       deductions: data.deductions.activeCount(),
       timeOffPolicies: data.timeOff.policies.length,
+      activeTimeOffPolicies: data.timeOff.policies.filter((p) => p.status === "active").length,
       timeOffRequests: data.timeOff.requestCount,
       webhooks: data.webhooks.list.length
     }

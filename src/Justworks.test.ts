@@ -13,7 +13,6 @@ import type { MockServer } from "../mocks/startMockServer.js"
 import { HttpTransport, type TransportRequest } from "./http/HttpTransport.js"
 import { Justworks } from "./Justworks.js"
 import { projectFile } from "../test-support/projectManifest.js"
-import { RecordValidation } from "./runtime/RecordValidation.js"
 import { deductionRows } from "../test-support/deductionRows.js"
 
 const justworksFor = (mock: MockServer, scopes: ReadonlyArray<string>) => {
@@ -96,7 +95,7 @@ describe("Justworks (library entry)", () => {
         baseUrl: "https://partner.example",
         tokens: { accessToken: Redacted.make("token-1") },
         transport,
-        validation: RecordValidation.layerNone
+        validation: "off"
       })
       const read = yield* Effect.fork(
         Stream.runCollect(Stream.flatMap(Justworks, (j) => j.stream("paystubs", { startDate: today }))).pipe(Effect.provide(layer))

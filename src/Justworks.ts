@@ -19,7 +19,7 @@ import { ApiClient } from "./http/ApiClient.js"
 import { HttpTransport } from "./http/HttpTransport.js"
 import type { Connector } from "./model/Connector.js"
 import { ConnectorModel } from "./model/ConnectorModel.js"
-import { RecordValidation } from "./runtime/RecordValidation.js"
+import { RecordValidation, type ValidationMode } from "./runtime/RecordValidation.js"
 import { StreamReader, type ApiRecord, type ReadEvent, type ReadFailure, type ReadOptions } from "./runtime/StreamReader.js"
 import { minimalScopesFor, scopeClosureFor, type Selection, type UnknownSelection } from "./scopes/ScopeAlgebra.js"
 import { BatchWriter, type RowResult, type WriteOptions } from "./writes/BatchWriter.js"
@@ -68,8 +68,11 @@ export interface JustworksOptions {
   readonly tokenStore?: Layer.Layer<TokenStore, TokenStoreError> | undefined
   /** tokens obtained elsewhere (e.g. kept by an ETL platform); stored in the in-memory store */
   readonly tokens?: ConnectionTokens | undefined
-  /** how records are checked (default: against the OpenAPI description's schemas) */
-  readonly validation?: Layer.Layer<RecordValidation, unknown, ConnectorModel> | undefined
+  /**
+   * what a record that does not match its schema does: `warn` (the default: kept, its problem logged once per
+   * field and reason), `strict` (fails its stream), `off` (records are not checked)
+   */
+  readonly validation?: ValidationMode | undefined
   /** how requests go out (default: undici's keep-alive agent); e.g. a transport with a proxy or tracing */
   readonly transport?: Layer.Layer<HttpTransport> | undefined
 }
@@ -149,7 +152,7 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
         base
       )
       const api = Layer.provideMerge(ApiClient.layer({ baseUrl: options.baseUrl }), Layer.merge(tokens, options.transport ?? HttpTransport.layerUndici))
-      const validation = Layer.provideMerge(options.validation ?? RecordValidation.layer, api)
+      const validation = Layer.provideMerge(RecordValidation.layer(options.validation), api)
       const services = Layer.provideMerge(
         Layer.mergeAll(
           Layer.provideMerge(BatchWriter.layer, ActionRunner.layer),

@@ -72,7 +72,7 @@ export const connectorLayer = (options: ConnectorLayerOptions) => {
     idleWarningAfter: settings.idleWarningAfter
   })
   const api = ApiClient.layer({ baseUrl: options.mock.url })
-  const withValidation = Layer.provideMerge(options.validation ?? RecordValidation.layer, base)
+  const withValidation = Layer.provideMerge(options.validation ?? RecordValidation.layer(), base)
   const withTokens = Layer.provideMerge(tokens, withValidation)
   // a given HttpClient (tests that watch or steer requests) carries the API calls too; else undici directly
   const transport = options.http === undefined ? HttpTransport.layerUndici : Layer.provide(HttpTransport.layerHttpClient, options.http)

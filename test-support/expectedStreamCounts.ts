@@ -17,8 +17,8 @@ export const expectedStreamCounts = (counts: MockStoreCounts): Record<string, nu
   paystub_details: counts.paystubs,
   deduction_types: counts.deductionTypes,
   deductions: counts.deductions,
-  // one balance report per member and policy
-  time_off_balances: counts.members * counts.timeOffPolicies,
+  // one balance report per active member and active policy
+  time_off_balances: counts.activeMembers * counts.activeTimeOffPolicies,
   time_off_policies: counts.timeOffPolicies,
   time_off_requests: counts.timeOffRequests,
   webhooks: counts.webhooks

@@ -3,6 +3,7 @@
  * per stream); otherwise plain log lines. Both end with a summary table (stream, records, seconds).
  */
 import { Clock, Context, Effect, Layer, Ref, Schedule } from "effect"
+import type { ProblemCount } from "../driver/Sink.js"
 import { SyncProgress, type SyncEvent } from "../sync/SyncProgress.js"
 import { describeError } from "./describeError.js"
 import { formatCount, formatSeconds, renderTable } from "./renderTable.js"
@@ -14,6 +15,9 @@ interface Row {
   readonly stream: string
   readonly status: Status
   readonly records: number
+  readonly requests: number
+  readonly deleted: number
+  readonly problems: ReadonlyArray<ProblemCount>
   readonly startedAt: number | undefined
   readonly endedAt: number | undefined
   readonly resumeFrom: string | undefined
@@ -65,6 +69,9 @@ const make = (tty: boolean) =>
           stream,
           status: "queued" as const,
           records: 0,
+          requests: 0,
+          deleted: 0,
+          problems: [],
           startedAt: undefined,
           endedAt: undefined,
           resumeFrom: undefined,
@@ -111,9 +118,7 @@ const make = (tty: boolean) =>
         switch (event._tag) {
           case "Started":
             yield* update(event.stream, (r) => ({ ...r, status: "running", startedAt: now, resumeFrom: event.resumeFrom, loggedAt: now }))
-            return yield* plainLine(
-              `${event.stream} started${event.resumeFrom === undefined ? "" : ` (incremental, from ${event.resumeFrom})`}`
-            )
+            return yield* plainLine(`${event.stream} started${event.resumeFrom === undefined ? "" : ` (${event.resumeFrom})`}`)
           case "Progress": {
             let due = false
             yield* update(event.stream, (r) => {
@@ -123,14 +128,22 @@ const make = (tty: boolean) =>
             return due ? yield* plainLine(`${event.stream}: ${records(event.records)} so far`) : undefined
           }
           case "Completed": {
-            yield* update(event.stream, (r) => ({ ...r, status: "done", records: event.records, endedAt: now }))
+            yield* update(event.stream, (r) => ({
+              ...r,
+              status: "done",
+              records: event.records,
+              requests: event.requests,
+              deleted: event.deleted,
+              problems: event.problems,
+              endedAt: now
+            }))
             const row = (yield* Ref.get(rows)).get(event.stream)
             return yield* plainLine(
               `${event.stream}: ${records(event.records)} in ${formatSeconds(row === undefined ? 0 : elapsed(row, now))} s`
             )
           }
           case "Failed":
-            yield* update(event.stream, (r) => ({ ...r, status: "failed", records: event.records, endedAt: now }))
+            yield* update(event.stream, (r) => ({ ...r, status: "failed", records: event.records, requests: event.requests, problems: event.problems, endedAt: now }))
             // on a TTY the error goes above the live view, which is redrawn below it
             return yield* screen.withPermits(1)(Effect.zipRight(
               tty ? clearLive : Effect.void,
@@ -154,26 +167,34 @@ const make = (tty: boolean) =>
         const all = [...(yield* Ref.get(rows)).values()]
         const total = all.reduce((n, r) => n + r.records, 0)
         const first = Math.min(...all.map((r) => r.startedAt ?? now))
+        const requests = all.reduce((n, r) => n + r.requests, 0)
+        const deleted = all.reduce((n, r) => n + r.deleted, 0)
         const table = renderTable(
-          ["stream", "records", "seconds", "status"],
+          ["stream", "records", "requests", "deleted", "seconds", "status"],
           [
             ...all.map((r) => [
               r.stream,
               formatCount(r.records),
+              formatCount(r.requests),
+              r.deleted === 0 ? "" : formatCount(r.deleted),
               formatSeconds(elapsed(r, now)),
               r.status === "running" ? "interrupted" : r.status === "queued" ? "not started" : r.status
             ]),
-            ["total", formatCount(total), formatSeconds(now - first), ""]
+            ["total", formatCount(total), formatCount(requests), deleted === 0 ? "" : formatCount(deleted), formatSeconds(now - first), ""]
           ],
           {
-            align: ["left", "right", "right", "left"],
+            align: ["left", "right", "right", "right", "right", "left"],
             style: (cell, row, column) => {
               const r = all[row]
-              return column === 3 && r !== undefined ? paint[r.status === "running" ? "failed" : r.status](cell) : cell
+              return column === 5 && r !== undefined ? paint[r.status === "running" ? "failed" : r.status](cell) : cell
             }
           }
         )
-        yield* err(`\n${table}\n\n${footer}\n`)
+        const problems = all.flatMap((r) => r.problems.map((p) => [r.stream, formatCount(p.records), p.problem]))
+        const problemTable = problems.length === 0 ? "" : `\n\nRecords kept that do not match their schema (validation: warn):\n${
+          renderTable(["stream", "records", "problem"], problems, { align: ["left", "right", "left"] })
+        }`
+        yield* err(`\n${table}${problemTable}\n\n${footer}\n`)
       })
 
     return SyncDisplay.of({ begin, report, finish })

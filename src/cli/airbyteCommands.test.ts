@@ -114,8 +114,14 @@ describe("Airbyte protocol commands", () => {
     })
     expect(Object.keys(members["json_schema"].properties)).toEqual(expect.arrayContaining(["date_of_birth", "current_pay"]))
     const payrolls = streams.find((s) => s["name"] === "payrolls")!
-    expect(payrolls["supported_sync_modes"]).toEqual(["full_refresh"])
-    expect(payrolls["source_defined_cursor"]).toBeUndefined()
+    expect(payrolls).toMatchObject({ supported_sync_modes: ["full_refresh", "incremental"], default_cursor_field: ["pay_date"] })
+    // a child following its parent has no cursor field of its own
+    const paystubs = streams.find((s) => s["name"] === "paystubs")!
+    expect(paystubs).toMatchObject({ supported_sync_modes: ["full_refresh", "incremental"], source_defined_cursor: true })
+    expect(paystubs["default_cursor_field"]).toBeUndefined()
+    const webhooks = streams.find((s) => s["name"] === "webhooks")!
+    expect(webhooks["supported_sync_modes"]).toEqual(["full_refresh"])
+    expect(webhooks["source_defined_cursor"]).toBeUndefined()
     expect(streams.find((s) => s["name"] === "company_business_info")!["source_defined_primary_key"]).toBeUndefined()
   })
 
@@ -164,9 +170,12 @@ describe("Airbyte protocol commands", () => {
     expect(statuses("departments")).toEqual(["STARTED", "RUNNING", "COMPLETE"])
     const logs = messages.filter((m) => m["type"] === "LOG").map((m) => m["log"])
     expect(logs).toEqual([{ level: "INFO", message: expect.stringMatching(/^reading 2 streams .*: members \(incremental\), departments \(full refresh\)$/) }])
-    const states = messages.filter((m) => m["type"] === "STATE")
+    const statesOf = (stream: string) =>
+      messages.filter((m) => m["type"] === "STATE" && m["state"].type === "STREAM" && m["state"].stream.stream_descriptor.name === stream)
+    const states = statesOf("members")
     expect(states.length).toBeGreaterThan(0)
-    expect(states.every((m) => m["state"].type === "STREAM" && m["state"].stream.stream_descriptor.name === "members")).toBe(true)
+    // a full-refresh stream ends on a state too, an empty one: the next read starts from the beginning
+    expect(statesOf("departments").map((m) => m["state"].stream.stream_state)).toEqual([{}])
     const last = states[states.length - 1]!["state"]
     const cursor: string = last.stream.stream_state.cursor
     expect(cursor).toBe(records("members").map((r) => r.updated_at as string).sort().pop())
@@ -205,7 +214,7 @@ describe("Airbyte protocol commands", () => {
     const notJson = tmp.file("not-json.json")
     writeFileSync(notJson, "{ client_id: ")
     const unknownStream = writeJson(tmp.file("bad-catalog.json"), catalogFor([["members", "full_refresh"], ["memberz", "full_refresh"]]))
-    const fullOnly = writeJson(tmp.file("full-only.json"), catalogFor([["payrolls", "incremental"]]))
+    const twice = writeJson(tmp.file("twice.json"), catalogFor([["payrolls", "incremental"], ["payrolls", "full_refresh"]]))
     const badState = writeJson(tmp.file("bad-state.json"), [{ type: "STREAM", stream: { stream_descriptor: { name: "members" }, stream_state: { cursor: 7 } } }])
     const incremental = writeJson(tmp.file("inc-catalog.json"), catalogFor([["members", "incremental"]]))
     const stateWith = (name: string, cursor: string) =>
@@ -219,10 +228,10 @@ describe("Airbyte protocol commands", () => {
         ["read", "--config", configFile, "--catalog", unknownStream],
         /invalid catalog: .*bad-catalog\.json at streams\[1\]\.stream\.name: unknown stream "memberz"; streams: company, /
       ],
-      [["read", "--config", configFile, "--catalog", fullOnly], /at streams\[0\]\.sync_mode: stream "payrolls" supports full_refresh only/],
+      [["read", "--config", configFile, "--catalog", twice], /at streams\[1\]\.stream\.name: stream "payrolls" is configured twice/],
       [
         ["read", "--config", configFile, "--catalog", catalog, "--state", badState],
-        /invalid state: .*bad-state\.json at \[0\]\.stream\.stream_state\.cursor: Expected string, actual 7$/
+        /invalid state: .*bad-state\.json at \[0\]\.stream\.stream_state\.cursor: stream "members": Expected string, actual 7$/
       ],
       [
         ["read", "--config", configFile, "--catalog", incremental, "--state", handEdited],

@@ -60,7 +60,7 @@ export const catalogEntry = (connector: Connector) => {
       scopes: s.requiredScopes,
       primary_key: s.primaryKey,
       supported_sync_modes: s.syncModes,
-      ...(s.cursor === undefined ? {} : { cursor_field: s.cursor.field }),
+      ...(s.cursorField === undefined ? {} : { cursor_field: s.cursorField }),
       ...(s.partitioning._tag === "Parent" ? { parent: s.partitioning.parent } : {}),
       ...(s.derivedFrom === undefined ? {} : { derived_from: s.derivedFrom }),
       docs: s.docsUrl

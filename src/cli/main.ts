@@ -97,7 +97,13 @@ const syncLayers = (args: {
   readonly database: Option.Option<string>
 }) =>
   lazyLayer(() => Promise.all([connections(), import("./syncLayers.js")]), ([c, sync]) => {
-    const connection = args.mock && Option.isSome(args.config)
+    type Mock = ReturnType<typeof c.mockConnection>
+    type FromConfig = ReturnType<typeof c.configConnection>
+    const connection: Layer.Layer<
+      Layer.Layer.Success<Mock> & Layer.Layer.Success<FromConfig>,
+      Layer.Layer.Error<Mock> | Layer.Layer.Error<FromConfig> | UsageError,
+      Layer.Layer.Context<Mock> | Layer.Layer.Context<FromConfig>
+    > = args.mock && Option.isSome(args.config)
       ? Layer.fail(new UsageError({ reason: "InvalidOption", message: "sync takes --config FILE or --mock, not both" }))
       : args.mock
       ? c.mockConnection(args.mockMembers)

@@ -9,12 +9,29 @@ import type { Effect } from "effect"
 import type { StreamModel } from "../model/Connector.js"
 import type { ApiRecord, ReadFailure, StreamState } from "../runtime/StreamReader.js"
 
+/** Records kept although they do not match their schema (validation `warn`): one entry per field and reason. */
+export interface ProblemCount {
+  /** where and what was expected, e.g. `frequency: Expected one of "one_time", "every_paycheck"` */
+  readonly problem: string
+  readonly records: number
+}
+
 /** What became of one stream in a run. */
 export interface StreamSummary {
   readonly stream: string
   /** records passed to the sink */
   readonly records: number
   readonly ok: boolean
+  /** requests the stream's reads made (a stream derived from another's responses makes none of its own) */
+  readonly requests: number
+  readonly problems: ReadonlyArray<ProblemCount>
+  /**
+   * the stream was read whole (not from a cursor, nor for some parents only): a record it no longer has is
+   * gone upstream
+   */
+  readonly whole: boolean
+  /** when the read began (ISO; a resumed read: when its first part began) */
+  readonly startedAt: string | undefined
 }
 
 export interface Sink<E> {

@@ -156,10 +156,30 @@ export const Defaults = Schema.Struct({
 })
 export type Defaults = typeof Defaults.Type
 
+/**
+ * How a stream is read incrementally; one of four kinds, by the keys given: a cursor field the API filters by
+ * (`cursor_field` + `request_param`), date windows read again from the last cursor minus a `lookback`, a child
+ * read for its parent's changed (or new) records, or a report taken once a day.
+ */
 export const Incremental = Schema.Struct({
-  cursor_field: described(Schema.NonEmptyString, "record field whose value only grows"),
-  request_param: described(Schema.NonEmptyString, "query parameter that filters by it (records at or after the value)")
+  cursor_field: Schema.optional(described(Schema.NonEmptyString, "record field whose value only grows (with request_param)")),
+  request_param: Schema.optional(described(Schema.NonEmptyString, "query parameter that filters by it: records at or after the value")),
+  lookback: Schema.optional(described(
+    DurationFromString,
+    "a stream read in date windows (by windows.record_field): the next read starts this long before the greatest date read, " +
+      "so records that change after they are created (a payroll's status) are read again"
+  )),
+  parent: Schema.optional(described(
+    Schema.Literal("changed", "new"),
+    "a stream read per parent record: read for the parent records the parent's incremental read returns (changed), " +
+      "or only for parent records not read before (new: records that never change once read)"
+  )),
+  snapshot: Schema.optional(described(
+    Schema.Literal("daily"),
+    "a stream read through a report: one report per day; a second read on the same day reads nothing"
+  ))
 })
+export type Incremental = typeof Incremental.Type
 
 export const ParentLink = Schema.Struct({
   stream: described(Identifier, "the parent stream"),
@@ -179,10 +199,23 @@ export const DateWindows = Schema.Struct({
   lookahead: Schema.optional(described(DurationFromString, "read this far past today (e.g. future time off)"))
 })
 
+/** A stream whose records a report is made for, read with extra query parameters (e.g. only active members). */
+export const ReportInput = Schema.Union(
+  Identifier,
+  Schema.Struct({
+    stream: Identifier,
+    query: described(
+      Schema.Record({ key: Schema.String, value: Schema.String }),
+      "query parameters narrowing the records read to those a report can be made for"
+    )
+  })
+)
+export type ReportInput = typeof ReportInput.Type
+
 export const AsyncReport = Schema.Struct({
   create: described(Identifier, "endpoint that starts the report"),
   for_each: Schema.optionalWith(
-    described(Schema.Array(Identifier), "streams whose records (every combination) each get a report"),
+    described(Schema.Array(ReportInput), "streams whose records (every combination) each get a report"),
     { default: () => [] }
   ),
   body: described(
@@ -235,6 +268,13 @@ export const Endpoint = Schema.Struct({
     described(Schema.Array(Schema.NonEmptyString), "fields identifying a record; [] for a stream of one record")
   ),
   incremental: Schema.optional(Incremental),
+  synthetic_key: Schema.optional(described(
+    Schema.Struct({
+      field: described(Schema.NonEmptyString, "the field added to each record (name it in primary_key)"),
+      from: described(Schema.NonEmptyArray(Schema.NonEmptyString), "record fields whose values, joined by \"/\" (null as empty), make it")
+    }),
+    "a key field the connector adds where the record's own fields can be null (a primary key never is)"
+  )),
   parent: Schema.optional(ParentLink),
   windows: Schema.optional(DateWindows),
   report: Schema.optional(AsyncReport),

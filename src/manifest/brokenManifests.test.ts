@@ -78,7 +78,7 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "unknown parent stream",
-    edits: [["parent: { stream: payrolls, field: id, param: payroll_id }\n    primary_key: [payroll_id, member_id", "parent: { stream: payroll, field: id, param: payroll_id }\n    primary_key: [payroll_id, member_id"]],
+    edits: [["    stream: payroll_fees\n    parent: { stream: payrolls,", "    stream: payroll_fees\n    parent: { stream: payroll,"]],
     reason: "Reference", path: "endpoints.list_payroll_fees.parent.stream", message: /unknown parent stream "payroll"/, at: "payroll,"
   },
   {
@@ -211,18 +211,53 @@ const cases: ReadonlyArray<Case> = [
   },
   {
     name: "stream read per parent record and in date windows",
-    edits: [["    parent: { stream: payrolls, field: id, param: payroll_id }\n    primary_key: [payroll_id, member_id", "    parent: { stream: payrolls, field: id, param: payroll_id }\n    windows: { start_param: start_date, end_param: end_date, step: 90 days }\n    primary_key: [payroll_id, member_id"]],
+    edits: [["    stream: payroll_fees\n    parent: { stream: payrolls, field: id, param: payroll_id }\n", "    stream: payroll_fees\n    parent: { stream: payrolls, field: id, param: payroll_id }\n    windows: { start_param: start_date, end_param: end_date, step: 90 days }\n"]],
     reason: "Shape", path: "endpoints.list_payroll_fees.windows", message: /a stream is read in one way: "parent" and "windows" cannot be combined/, at: "windows:", after: "list_payroll_fees:"
   },
   {
     name: "stream read through a report and in date windows",
-    edits: [["    primary_key: [member_id, policy_id]\n    report:\n", "    primary_key: [member_id, policy_id]\n    windows: { start_param: start_date, end_param: end_date, step: 90 days }\n    report:\n"]],
-    reason: "Shape", path: "endpoints.get_time_off_balances_report.report", message: /"windows" and "report" cannot be combined/, at: "report:\n", after: "end_param: end_date, step: 90 days }\n    report"
+    edits: [["    incremental: { snapshot: daily }", "    windows: { start_param: start_date, end_param: end_date, step: 90 days }\n    incremental: { snapshot: daily }"]],
+    reason: "Shape", path: "endpoints.get_time_off_balances_report.report", message: /"windows" and "report" cannot be combined/, at: "report:\n", after: "step: 90 days }\n    incremental: { snapshot: daily }"
   },
   {
     name: "incremental request parameter on a stream read per parent record",
-    edits: [["    parent: { stream: members, field: id, param: member_id }\n", "    parent: { stream: members, field: id, param: member_id }\n    incremental: { cursor_field: updated_at, request_param: updated_at_gte }\n"]],
-    reason: "Shape", path: "endpoints.list_member_custom_field_values.incremental", message: /a stream read per parent record cannot be read incrementally with a request parameter/, at: "incremental:", after: "list_member_custom_field_values:"
+    edits: [["    incremental: { parent: changed } # the values", "    incremental: { cursor_field: updated_at, request_param: updated_at_gte } # the values"]],
+    reason: "Shape", path: "endpoints.list_member_custom_field_values.incremental.request_param", message: /"request_param" applies to a stream read in one request or its pages; this one is read per parent record/, at: "updated_at_gte } # the values", after: "list_member_custom_field_values:"
+  },
+  {
+    name: "lookback on a stream not read in date windows",
+    edits: [["    incremental: { cursor_field: updated_at, request_param: updated_at_gte }", "    incremental: { lookback: 7 days }"]],
+    reason: "Shape", path: "endpoints.list_members.incremental.lookback", message: /"lookback" applies to a stream read in date windows; this one is read in one request or its pages/, at: "7 days }"
+  },
+  {
+    name: "two kinds of incremental read at once",
+    edits: [["    incremental: { lookback: 31 days } # a payroll", "    incremental: { lookback: 31 days, parent: changed } # a payroll"]],
+    reason: "Shape", path: "endpoints.list_payrolls.incremental", message: /one kind only: lookback and parent cannot be combined/, at: "incremental:", after: "list_payrolls:"
+  },
+  {
+    name: "a cursor field without the request parameter that filters by it",
+    edits: [["    incremental: { cursor_field: updated_at, request_param: updated_at_gte }", "    incremental: { cursor_field: updated_at }"]],
+    reason: "Shape", path: "endpoints.list_members.incremental", message: /cursor_field and request_param go together/, at: "incremental:", after: "list_members:"
+  },
+  {
+    name: "a child following a parent that is not read incrementally",
+    edits: [["    incremental: { lookback: 31 days } # a payroll changes after it is created: the last month is read again\n", ""]],
+    reason: "Shape", path: "endpoints.list_payroll_fees.incremental.parent", message: /the parent stream "payrolls" is not read incrementally/, at: "changed }", after: "list_payroll_fees:"
+  },
+  {
+    name: "a daily snapshot of a stream that is not a report",
+    edits: [["    incremental: { parent: new }", "    incremental: { snapshot: daily }"]],
+    reason: "Shape", path: "endpoints.get_paystub.incremental.snapshot", message: /"snapshot" applies to a stream read through a report; this one is read per parent record/, at: "daily }", after: "get_paystub:"
+  },
+  {
+    name: "a report input filtered by a parameter its operation does not take",
+    edits: [["{ stream: members, query: { status: active } }", "{ stream: members, query: { state: active } }"]],
+    reason: "Spec", path: "endpoints.get_time_off_balances_report.report.for_each[0].query.state", message: /query parameter "state" is not declared for GET \/v1\/members/, at: "active } }", after: "query: { state:"
+  },
+  {
+    name: "a synthetic key that is not part of the primary key",
+    edits: [["    primary_key: [payroll_id, fee_key]", "    primary_key: [payroll_id, type]"]],
+    reason: "Shape", path: "endpoints.list_payroll_fees.synthetic_key.field", message: /"fee_key" is added to be a key: name it in primary_key/, at: "fee_key, from", after: "list_payroll_fees:"
   },
   {
     name: "default paginator that is not declared",

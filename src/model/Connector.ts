@@ -65,8 +65,8 @@ export type Partitioning =
     readonly _tag: "Report"
     /** the endpoint that starts a report */
     readonly create: EndpointModel
-    /** streams whose records (every combination) each get a report */
-    readonly forEach: ReadonlyArray<string>
+    /** streams whose records (every combination) each get a report, read with these query parameters */
+    readonly forEach: ReadonlyArray<{ readonly stream: string; readonly query: Readonly<Record<string, string>> }>
     readonly body: Readonly<Record<string, string>>
     readonly idField: string
     readonly param: string
@@ -78,14 +78,30 @@ export type Partitioning =
     readonly timeout: Duration.Duration
   }
 
-/** How a stream is read incrementally: records at or after a cursor, asked for with a query parameter. */
-export type IncrementalCursor = {
-  readonly _tag: "Filter"
-  /** the record field whose value only grows */
-  readonly field: string
-  /** the query parameter that filters by it (records at or after the value) */
-  readonly requestParam: string
-}
+/**
+ * How a stream is read incrementally:
+ * - `Filter`: records at or after a cursor, asked for with a query parameter;
+ * - `Window`: date windows from the greatest date read (capped at today) minus a lookback;
+ * - `Parent`: a child read for the records its parent's incremental read returns, or (`onlyNew`) only for
+ *   parent records it has not read before;
+ * - `Snapshot`: a report taken once a day.
+ */
+export type IncrementalCursor =
+  | {
+    readonly _tag: "Filter"
+    /** the record field whose value only grows */
+    readonly field: string
+    /** the query parameter that filters by it (records at or after the value) */
+    readonly requestParam: string
+  }
+  | {
+    readonly _tag: "Window"
+    /** the record date that places a record in its window */
+    readonly field: string
+    readonly lookback: Duration.Duration
+  }
+  | { readonly _tag: "Parent"; readonly onlyNew: boolean }
+  | { readonly _tag: "Snapshot" }
 
 export type SyncMode = "full_refresh" | "incremental"
 
@@ -107,6 +123,10 @@ export interface StreamModel {
   readonly partitioning: Partitioning
   readonly cursor: IncrementalCursor | undefined
   readonly syncModes: ReadonlyArray<SyncMode>
+  /** the record field Airbyte destinations see as the cursor, if there is one */
+  readonly cursorField: string | undefined
+  /** a key field the connector adds to each record (its parts can be null; the key cannot) */
+  readonly syntheticKey: { readonly field: string; readonly from: ReadonlyArray<string> } | undefined
 }
 
 /** How a batch action's rows are sent and its per-row results read. */

@@ -122,6 +122,12 @@ export const resolveConnector = (
   }
   const streamNames = [...declaredStreams.keys()]
 
+  /** The endpoint of a stream declared on an endpoint of its own (not derived), if it resolved. */
+  const inputEndpoint = (stream: string): EndpointModel | undefined => {
+    const entry = Object.entries(manifest.endpoints).find(([, e]) => e.stream === stream)
+    return entry === undefined ? undefined : endpoints.get(entry[0])
+  }
+
   const paginatorOf = (at: Path, endpoint: Endpoint, op: SpecOperation): Paginator | undefined => {
     const explicit = endpoint.paginator
     if (explicit === "none") return undefined
@@ -184,15 +190,23 @@ export const resolveConnector = (
         report("Reference", [...at, "report", "param"], `"${asyncReport.param}" is not a parameter of the path ${model.path}`)
       }
       filled.add(asyncReport.param)
-      const forEach = asyncReport.for_each
-      forEach.forEach((name, i) => {
-        if (!declaredStreams.has(name)) report("Reference", [...at, "report", "for_each", i], `unknown stream "${name}"; declared streams: ${quotedList(streamNames)}`)
+      const forEach = asyncReport.for_each.map((input) => (typeof input === "string" ? { stream: input, query: {} } : input))
+      forEach.forEach(({ stream, query }, i) => {
+        const path = typeof asyncReport.for_each[i] === "string" ? [...at, "report", "for_each", i] : [...at, "report", "for_each", i, "stream"]
+        if (!declaredStreams.has(stream)) {
+          report("Reference", path, `unknown stream "${stream}"; declared streams: ${quotedList(streamNames)}`)
+          return
+        }
+        const input = inputEndpoint(stream)
+        if (input === undefined) return
+        for (const name of Object.keys(query)) requireQueryParam(input.operation, [...at, "report", "for_each", i, "query", name], name)
       })
+      const inputNames = forEach.map((input) => input.stream)
       for (const [key, template] of Object.entries(asyncReport.body)) {
         for (const [, ref] of template.matchAll(/\{([^}]+)\}/g)) {
           const stream = ref!.split(".")[0]!
-          if (ref !== "today" && (!forEach.includes(stream) || !ref!.includes("."))) {
-            report("Reference", [...at, "report", "body", key], `placeholder {${ref}} is neither {today} nor {<stream>.<field>} of a for_each stream (${forEach.join(", ") || "none"})`)
+          if (ref !== "today" && (!inputNames.includes(stream) || !ref!.includes("."))) {
+            report("Reference", [...at, "report", "body", key], `placeholder {${ref}} is neither {today} nor {<stream>.<field>} of a for_each stream (${inputNames.join(", ") || "none"})`)
           }
         }
       }
@@ -224,13 +238,52 @@ export const resolveConnector = (
   const cursorOf = (at: Path, endpoint: Endpoint, model: EndpointModel, partitioning: Partitioning): IncrementalCursor | undefined => {
     const incremental = endpoint.incremental
     if (incremental === undefined) return undefined
-    requireQueryParam(model.operation, [...at, "incremental", "request_param"], incremental.request_param)
-    if (partitioning._tag !== "None") {
-      const how = partitioning._tag === "Parent" ? "per parent record" : partitioning._tag === "DateWindows" ? "in date windows" : "through a report"
-      report("Shape", [...at, "incremental"], `a stream read ${how} cannot be read incrementally with a request parameter`, true)
+    const here = [...at, "incremental"]
+    const kinds = [
+      incremental.cursor_field !== undefined || incremental.request_param !== undefined ? "cursor_field" : undefined,
+      incremental.lookback !== undefined ? "lookback" : undefined,
+      incremental.parent !== undefined ? "parent" : undefined,
+      incremental.snapshot !== undefined ? "snapshot" : undefined
+    ].filter((k) => k !== undefined)
+    if (kinds.length !== 1) {
+      report("Shape", here, kinds.length === 0
+        ? "declare one kind: cursor_field + request_param, lookback, parent or snapshot"
+        : `one kind only: ${kinds.join(" and ")} cannot be combined`, true)
       return undefined
     }
-    return { _tag: "Filter", field: incremental.cursor_field, requestParam: incremental.request_param }
+    const readBy = partitioning._tag === "Parent" ? "per parent record" : partitioning._tag === "DateWindows" ? "in date windows" : partitioning._tag === "Report" ? "through a report" : "in one request or its pages"
+    const misfit = (key: string, needs: string) => {
+      report("Shape", [...here, key], `"${key}" applies to a stream read ${needs}; this one is read ${readBy}`)
+      return undefined
+    }
+    if (kinds[0] === "cursor_field") {
+      if (incremental.cursor_field === undefined || incremental.request_param === undefined) {
+        report("Shape", here, "cursor_field and request_param go together: the record field, and the query parameter filtering by it", true)
+        return undefined
+      }
+      if (partitioning._tag !== "None") return misfit("request_param", "in one request or its pages")
+      requireQueryParam(model.operation, [...here, "request_param"], incremental.request_param)
+      return { _tag: "Filter", field: incremental.cursor_field, requestParam: incremental.request_param }
+    }
+    if (kinds[0] === "lookback") {
+      if (partitioning._tag !== "DateWindows") return misfit("lookback", "in date windows")
+      if (partitioning.recordField === undefined) {
+        report("Shape", [...at, "windows"], "an incremental date-windowed stream needs windows.record_field: the record date its cursor follows", true)
+        return undefined
+      }
+      return { _tag: "Window", field: partitioning.recordField, lookback: incremental.lookback! }
+    }
+    if (kinds[0] === "parent") {
+      if (partitioning._tag !== "Parent") return misfit("parent", "per parent record")
+      const parent = manifest.endpoints[Object.keys(manifest.endpoints).find((id) => manifest.endpoints[id]!.stream === partitioning.parent) ?? ""]
+      if (parent !== undefined && parent.incremental === undefined) {
+        report("Shape", [...here, "parent"], `the parent stream "${partitioning.parent}" is not read incrementally: a child cannot follow it`)
+        return undefined
+      }
+      return { _tag: "Parent", onlyNew: incremental.parent === "new" }
+    }
+    if (partitioning._tag !== "Report") return misfit("snapshot", "through a report")
+    return { _tag: "Snapshot" }
   }
 
   const drafts: Array<Draft> = []
@@ -248,6 +301,10 @@ export const resolveConnector = (
     const partitioning = partitioningOf(at, endpoint, model)
     const cursor = cursorOf(at, endpoint, model, partitioning)
     const primaryKey = endpoint.primary_key ?? manifest.defaults.endpoint.primary_key
+    const syntheticKey = endpoint.synthetic_key
+    if (syntheticKey !== undefined && !primaryKey.includes(syntheticKey.field)) {
+      report("Shape", [...at, "synthetic_key", "field"], `"${syntheticKey.field}" is added to be a key: name it in primary_key`)
+    }
     const own: Draft = {
       at,
       name: endpoint.stream,
@@ -260,7 +317,9 @@ export const resolveConnector = (
       paginator,
       partitioning,
       cursor,
-      syncModes: cursor === undefined ? ["full_refresh"] : ["full_refresh", "incremental"]
+      syncModes: cursor === undefined ? ["full_refresh"] : ["full_refresh", "incremental"],
+      cursorField: cursor?._tag === "Filter" || cursor?._tag === "Window" ? cursor.field : undefined,
+      syntheticKey
     }
     drafts.push(own)
     for (const [name, derived] of Object.entries(endpoint.derive ?? {})) {
@@ -276,7 +335,9 @@ export const resolveConnector = (
         docsUrl: derived.docs === undefined ? model.docsUrl : docsUrl(derived.docs),
         // records selected out of another stream's responses follow no cursor of their own
         cursor: undefined,
-        syncModes: ["full_refresh"]
+        syncModes: ["full_refresh"],
+        cursorField: undefined,
+        syntheticKey: undefined
       })
     }
   }
@@ -378,7 +439,7 @@ export const resolveConnector = (
     if (p._tag === "Parent") visit(p.parent)
     if (p._tag === "Report") {
       p.create.scopes.forEach((s) => needed.add(s))
-      p.forEach.forEach(visit)
+      p.forEach.forEach((input) => visit(input.stream))
     }
     const ordered = Object.keys(manifest.scopes).filter((s) => needed.has(s))
     required.set(name, ordered)
@@ -392,9 +453,14 @@ export const resolveConnector = (
     method: s.endpoint.method,
     path: s.endpoint.path,
     records: s.records,
-    addedKey: s.partitioning._tag === "Parent"
-      ? { name: s.partitioning.param, description: `The ${s.partitioning.field} of the parent ${s.partitioning.parent} record, added by the connector.` }
-      : undefined
+    added: [
+      ...(s.partitioning._tag === "Parent"
+        ? [{ name: s.partitioning.param, description: `The ${s.partitioning.field} of the parent ${s.partitioning.parent} record, added by the connector.` }]
+        : []),
+      ...(s.syntheticKey === undefined
+        ? []
+        : [{ name: s.syntheticKey.field, description: `${s.syntheticKey.from.join(" / ")} (empty when null), added by the connector as a key.` }])
+    ]
   }))
   let records
   try {

@@ -1,4 +1,5 @@
 /** A human summary of the connector: streams, actions, scopes, presets, healthchecks. */
+import { Duration } from "effect"
 import type { Connector, StreamModel } from "./Connector.js"
 
 const table = (rows: ReadonlyArray<ReadonlyArray<string>>): string => {
@@ -16,9 +17,25 @@ export const readBy = (stream: StreamModel): string => {
     : p._tag === "DateWindows"
     ? "in date windows"
     : p._tag === "Report"
-    ? `report per ${p.forEach.join(" × ") || "run"}`
+    ? `report per ${p.forEach.map((i) => i.stream).join(" × ") || "run"}`
     : "one request"
   return stream.paginator === undefined ? how : `${how}, paged`
+}
+
+/** What a stream's incremental reads follow, in a few words. */
+export const cursorOf = (stream: StreamModel): string => {
+  const c = stream.cursor
+  if (c === undefined) return ""
+  switch (c._tag) {
+    case "Filter":
+      return c.field
+    case "Window":
+      return `${c.field} − ${Duration.format(c.lookback)}`
+    case "Parent":
+      return c.onlyNew ? "new parent records" : "changed parent records"
+    case "Snapshot":
+      return "one report a day"
+  }
 }
 
 export const summarizeConnector = (connector: Connector): string => {
@@ -39,7 +56,7 @@ export const summarizeConnector = (connector: Connector): string => {
         s.primaryKey.join(", "),
         readBy(s),
         s.syncModes.join(", "),
-        s.cursor === undefined ? "" : s.cursor.field
+        cursorOf(s)
       ])
     ])),
     "",

@@ -20,7 +20,10 @@ const schemas = makeRecordSchemas(
     method: s.endpoint.method,
     path: s.endpoint.path,
     records: s.records,
-    addedKey: s.partitioning._tag === "Parent" ? { name: s.partitioning.param, description: "the parent key" } : undefined
+    added: [
+      ...(s.partitioning._tag === "Parent" ? [{ name: s.partitioning.param, description: "the parent key" }] : []),
+      ...(s.syntheticKey === undefined ? [] : [{ name: s.syntheticKey.field, description: "a key" }])
+    ]
   })),
   document,
   YAML.parse(readFileSync(projectFile("connector.yaml"), "utf8")).field_scopes,
@@ -48,9 +51,12 @@ const exampleRecords = (stream: StreamModel): Array<{ example: string; record: u
     const value = (deref(document, raw) as { value?: unknown }).value
     return selectRecords(value, stream.records).map((record) => ({
       example,
-      record: stream.partitioning._tag !== "Parent" || !isJsonObject(record)
-        ? record
-        : { [stream.partitioning.param]: "parent-0001", ...record }
+      // the fields the connector adds: the parent key, a synthetic key
+      record: !isJsonObject(record) ? record : {
+        ...(stream.partitioning._tag === "Parent" ? { [stream.partitioning.param]: "parent-0001" } : {}),
+        ...(stream.syntheticKey === undefined ? {} : { [stream.syntheticKey.field]: "k" }),
+        ...record
+      }
     }))
   })
 }
@@ -135,8 +141,8 @@ describe("record schemas", () => {
     })
     expect(webhooks({ id: "w1", status: "opened", event_types: ["member.deleted"] })?.path).toBe("event_types[0]")
     const fees = schemas.validator("payroll_fees")
-    expect(fees({ payroll_id: "p1", member_id: null, amount: 9900 })).toBeUndefined()
-    expect(fees({ payroll_id: "p1", amount: 99.5 })?.path).toBe("amount")
+    expect(fees({ payroll_id: "p1", fee_key: "processing_fee/", member_id: null, amount: 9900 })).toBeUndefined()
+    expect(fees({ payroll_id: "p1", fee_key: "service_fee/m1", amount: 99.5 })?.path).toBe("amount")
     expect(schemas.validator("deductions")({ id: "d", member_id: "m", frequency: "weekly" })?.path).toBe("frequency")
   })
 

@@ -39,8 +39,8 @@ export interface RecordSource {
   readonly path: string
   /** the record selector */
   readonly records: string
-  /** a field the connector adds to each record (a child's parent key) */
-  readonly addedKey?: { readonly name: string; readonly description: string } | undefined
+  /** string fields the connector adds to each record (a child's parent key, a synthetic key) */
+  readonly added?: ReadonlyArray<{ readonly name: string; readonly description: string }> | undefined
 }
 
 export interface RecordSchemas {
@@ -50,6 +50,11 @@ export interface RecordSchemas {
   readonly schema: (stream: string, grantedScopes?: Iterable<string>) => JsonValueSchema
   /** the same as JSON Schema draft-07: an object with `properties`, `required`, `additionalProperties: true` */
   readonly jsonSchema: (stream: string, grantedScopes?: Iterable<string>) => RecordJsonSchema
+  /**
+   * the same for destinations (an Airbyte catalog): self-contained (no `$ref`/`$defs`), nullability as
+   * `"type": [T, "null"]`, no `anyOf`/`allOf`/`oneOf`, `format: date`/`date-time` as the spec says
+   */
+  readonly catalogSchema: (stream: string, grantedScopes?: Iterable<string>) => RecordJsonSchema
   /** a check for the hot path: cheap when the record matches, the first problem when it does not */
   readonly validator: (stream: string, grantedScopes?: Iterable<string>) => RecordValidator
   /** the spec component the stream's records are (`Member` for `members`), if they are one */
@@ -214,8 +219,7 @@ export const makeRecordSchemas = (
     }
     const node: Record<string, unknown> = { ...mergeSchemas(document, [raw]) }
     withoutNull(node)
-    const added = stream.addedKey
-    if (added !== undefined) {
+    for (const added of stream.added ?? []) {
       const properties: Record<string, unknown> = isJsonObject(node["properties"]) ? { ...node["properties"] } : {}
       properties[added.name] ??= { type: "string", description: added.description }
       node["properties"] = properties
@@ -252,22 +256,25 @@ export const makeRecordSchemas = (
     return { entry, granted, key: `${name}\u0000${keyOf(granted)}` }
   }
 
+  /** The stream's record node without the fields the scopes do not grant. */
+  const grantedNode = (entry: StreamRecords, granted: ReadonlyArray<string> | undefined): Json => {
+    const dropped = droppedFields(entry, granted)
+    const node = entry.node
+    if (dropped.size === 0 || !isJsonObject(node["properties"])) return node
+    return {
+      ...node,
+      properties: Object.fromEntries(Object.entries(node["properties"]).filter(([field]) => !dropped.has(field))),
+      ...(Array.isArray(node["required"])
+        ? { required: node["required"].filter((field) => !dropped.has(String(field))) }
+        : {})
+    }
+  }
+
   const schema = (name: string, grantedScopes?: Iterable<string>): JsonValueSchema => {
     const { entry, granted, key } = resolve(name, grantedScopes)
     const cached = schemas.get(key)
     if (cached !== undefined) return cached
-    const dropped = droppedFields(entry, granted)
-    let node = entry.node
-    if (dropped.size > 0 && isJsonObject(node["properties"])) {
-      node = {
-        ...node,
-        properties: Object.fromEntries(Object.entries(node["properties"]).filter(([field]) => !dropped.has(field))),
-        ...(Array.isArray(node["required"])
-          ? { required: node["required"].filter((field) => !dropped.has(String(field))) }
-          : {})
-      }
-    }
-    const built = converter.convert(node)
+    const built = converter.convert(grantedNode(entry, granted))
     schemas.set(key, built)
     return built
   }
@@ -290,11 +297,61 @@ export const makeRecordSchemas = (
     return built
   }
 
+  const catalogSchemas = new Map<string, RecordJsonSchema>()
+  const catalogSchema = (name: string, grantedScopes?: Iterable<string>): RecordJsonSchema => {
+    const { entry, granted, key } = resolve(name, grantedScopes)
+    const cached = catalogSchemas.get(key)
+    if (cached !== undefined) return cached
+    const built = { $schema: "http://json-schema.org/draft-07/schema#", ...flatSchema(document, grantedNode(entry, granted), 0) } as RecordJsonSchema
+    catalogSchemas.set(key, built)
+    return built
+  }
+
   return {
     streams,
     schema,
     jsonSchema,
+    catalogSchema,
     validator,
     recordComponent: (name) => recordsOf(name).component
   }
+}
+
+const PRIMITIVES = ["string", "integer", "number", "boolean", "object", "array", "null"]
+
+/**
+ * A schema node as destinations read it: references inlined, `allOf` merged, a union of simple types written as
+ * a type list (anything else, as no constraint), and only the keywords a destination types columns by.
+ */
+const flatSchema = (document: unknown, raw: unknown, depth: number): Record<string, unknown> => {
+  const node = mergeSchemas(document, [raw])
+  if (depth > 32) return {}
+  const out: Record<string, unknown> = {}
+  const union = node["oneOf"] ?? node["anyOf"]
+  let types: Array<string> = typesOf(node).filter((t): t is string => typeof t === "string" && PRIMITIVES.includes(t))
+  if (Array.isArray(union)) {
+    const members = union.map((m) => mergeSchemas(document, [m]))
+    const memberTypes = members.flatMap((m) => typesOf(m).filter((t): t is string => typeof t === "string"))
+    // a union whose members all say their type: those types (an object member, when one, gives its properties)
+    if (members.every((m) => typesOf(m).length > 0)) types = [...new Set([...types, ...memberTypes])]
+    const object = members.find((m) => typesOf(m).includes("object"))
+    if (object !== undefined && node["properties"] === undefined) Object.assign(node, { properties: object["properties"] })
+  }
+  if (types.length === 0 && isJsonObject(node["properties"])) types = ["object"]
+  if (types.length === 1) out["type"] = types[0]
+  else if (types.length > 1) out["type"] = [...types.filter((t) => t !== "null"), ...types.filter((t) => t === "null")]
+  if (typeof node["description"] === "string") out["description"] = node["description"]
+  const format = node["format"]
+  if (format === "date" || format === "date-time") {
+    out["format"] = format
+    if (format === "date-time") out["airbyte_type"] = "timestamp_with_timezone"
+  }
+  if (Array.isArray(node["enum"])) out["enum"] = node["enum"]
+  if (isJsonObject(node["properties"])) {
+    out["properties"] = Object.fromEntries(Object.entries(node["properties"]).map(([field, value]) => [field, flatSchema(document, value, depth + 1)]))
+    if (Array.isArray(node["required"]) && node["required"].length > 0) out["required"] = node["required"]
+    out["additionalProperties"] = true
+  }
+  if (node["items"] !== undefined) out["items"] = flatSchema(document, node["items"], depth + 1)
+  return out
 }

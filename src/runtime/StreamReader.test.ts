@@ -65,8 +65,8 @@ describe("StreamReader", () => {
       const { streams } = yield* reader(() => company)
       expect(ids(yield* collect(streams.read("company", { startDate: "2025-01-01" })))).toEqual(["c1"])
       expect(ids(yield* collect(streams.read("departments", { startDate: "2025-01-01" })))).toEqual(["d1", "d2"])
-      // no records, no batch: an empty response emits nothing
-      expect(yield* collect(streams.read("offices", { startDate: "2025-01-01" }))).toEqual([])
+      // no records, no batch: an empty response emits only the final state of a full refresh
+      expect(yield* collect(streams.read("offices", { startDate: "2025-01-01" }))).toEqual([{ _tag: "Checkpoint", stream: "offices", state: {} }])
       const { streams: broken } = yield* reader(() => ({ items: "nope", next_cursor: null }))
       const error = yield* Effect.flip(collect(broken.read("deductions", { startDate: "2025-01-01" })))
       expect(error.message).toMatch(/stream deductions \(list_deductions\): \$\.items is neither an object nor an array/)
@@ -117,7 +117,10 @@ describe("StreamReader", () => {
       // every window's answer holds one payroll inside the first window and one after it
       const { streams } = yield* reader(() => ({ items: [{ id: "jan", pay_date: "2025-01-15" }, { id: "jul", pay_date: "2025-07-15" }], next_cursor: null }))
       const events = yield* collect(streams.read("payrolls", { startDate: "2025-01-01" }))
-      expect(events.map((e) => (e._tag === "Records" ? e.records.map((r) => r["id"]) : e._tag))).toEqual([["jan"], ["jul"]])
+      // a checkpoint after each window says where a resumed read goes on; the last one is the cursor
+      expect(events.map((e) => (e._tag === "Records" ? e.records.map((r) => r["id"]) : e.state.resume?.window ?? e.state.cursor))).toEqual([
+        ["jan"], "2025-04-01", "2025-06-30", ["jul"], "2025-07-15"
+      ])
     }))
 
   it.effect("without a start date, date-windowed endpoints are read from two years before today", () =>
@@ -153,9 +156,13 @@ describe("StreamReader", () => {
       const { streams, calls } = yield* reader(memberPages)
       const events = yield* collect(streams.read("members", { startDate: "2025-01-01", state: { cursor: "2024-12-31T00:00:00Z" } }))
       expect((yield* Ref.get(calls))[0]!.input.query).toMatchObject({ updated_at_gte: "2024-12-31T00:00:00Z" })
-      const checkpoints = events.filter((e) => e._tag === "Checkpoint").map((e) => e._tag === "Checkpoint" && e.state.cursor)
-      expect(checkpoints).toEqual(["2024-12-31T00:00:00Z", "2024-12-31T00:00:00Z", "2024-12-31T00:00:00Z", "2025-01-06T00:00:00Z"])
-      expect(events.map((e) => e._tag)).toEqual(["Records", "Checkpoint", "Records", "Checkpoint", "Records", "Checkpoint", "Checkpoint"])
+      const checkpoints = events.filter((e) => e._tag === "Checkpoint").map((e) => e._tag === "Checkpoint" && e.state)
+      expect(checkpoints).toEqual([
+        { cursor: "2024-12-31T00:00:00Z", resume: { page: "p1", max: "2025-01-02T00:00:00Z", started_at: "1970-01-01T00:00:00.000Z" } },
+        { cursor: "2024-12-31T00:00:00Z", resume: { page: "p2", max: "2025-01-04T00:00:00Z", started_at: "1970-01-01T00:00:00.000Z" } },
+        { cursor: "2025-01-06T00:00:00Z" }
+      ])
+      expect(events.map((e) => e._tag)).toEqual(["Records", "Checkpoint", "Records", "Checkpoint", "Records", "Checkpoint"])
     }))
 
   it.effect("incremental: a read resumed from any checkpoint misses no record, even when a later page holds older ones", () =>
@@ -174,7 +181,7 @@ describe("StreamReader", () => {
         for (const record of later) expect(String(record["updated_at"]) >= event.state.cursor!).toBe(true)
       })
       const checkpoints = events.filter((e) => e._tag === "Checkpoint").map((e) => e._tag === "Checkpoint" && e.state.cursor)
-      expect(checkpoints).toEqual(["2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z"])
+      expect(checkpoints).toEqual(["2025-01-01T00:00:00Z", "2025-03-01T00:00:00Z"])
     }))
 
   it.effect("a report is created per combination, polled with backoff until ready, then its items are read", () =>

@@ -1,14 +1,15 @@
 /**
  * The sync database in one SQLite file (WAL mode):
- * - one table per stream, named after it: its primary-key columns, `data` (the record as JSON) and
- *   `synced_at` (ISO time of the sync that wrote it); primary key = the stream's, so rows are upserted (a
- *   null key field is stored as ""); a stream without primary key keeps the rows of its last read only;
+ * - one table per stream, named after it: its primary-key columns, `data` (the record as JSON), `synced_at`
+ *   (ISO time of the write) and `deleted_at` (set when a whole read of the stream no longer had the row);
+ *   primary key = the stream's, so rows are upserted (a null key field is stored as ""); a stream without
+ *   primary key keeps the rows of its last read only;
  * - `_state (stream TEXT PRIMARY KEY, state TEXT, updated_at TEXT)`: each stream's last checkpoint, written
  *   in the transaction of the records before it.
  */
 import { SqlClient } from "@effect/sql"
 import { Clock, Effect, Layer, Schema } from "effect"
-import type { StreamState } from "../runtime/StreamReader.js"
+import { type StreamState, StreamStateSchema } from "../runtime/StreamState.js"
 import { sqliteFileClient } from "../sqlite/sqliteFileClient.js"
 import { SyncStore, type SyncBatch, type SyncTable } from "./SyncStore.js"
 import { SyncStoreError } from "./SyncStoreError.js"
@@ -16,7 +17,7 @@ import { SyncStoreError } from "./SyncStoreError.js"
 const quote = (identifier: string) => `"${identifier.replace(/"/g, "\"\"")}"`
 
 /** Columns the store adds; a primary-key field of the same name gets a `pk_` prefix. */
-const reserved = new Set(["data", "synced_at"])
+const reserved = new Set(["data", "synced_at", "deleted_at"])
 const keyColumn = (field: string) => (reserved.has(field) ? `pk_${field}` : field)
 
 const causeText = (cause: unknown): string => {
@@ -39,7 +40,7 @@ const keyValue = (value: unknown): string | number => {
   return JSON.stringify(value)
 }
 
-const StoredState = Schema.parseJson(Schema.Struct({ cursor: Schema.optional(Schema.String) }))
+const StoredState = Schema.parseJson(StreamStateSchema)
 const decodeState = Schema.decodeUnknownEither(StoredState)
 
 export const make = (location: string): Effect.Effect<SyncStore["Type"], SyncStoreError, SqlClient.SqlClient> =>
@@ -60,8 +61,10 @@ export const make = (location: string): Effect.Effect<SyncStore["Type"], SyncSto
         if (existing.length === 0) {
           const keyDefs = columns.map((c) => `${quote(c)} NOT NULL`)
           const pk = columns.length > 0 ? `, PRIMARY KEY (${columns.map(quote).join(", ")})` : ""
-          yield* sql.unsafe(`CREATE TABLE ${name} (${[...keyDefs, "data TEXT NOT NULL", "synced_at TEXT NOT NULL"].join(", ")}${pk})`)
+          yield* sql.unsafe(`CREATE TABLE ${name} (${[...keyDefs, "data TEXT NOT NULL", "synced_at TEXT NOT NULL", "deleted_at TEXT"].join(", ")}${pk})`)
         } else {
+          // tables written before rows were marked deleted
+          if (!existing.some((c) => c.name === "deleted_at")) yield* sql.unsafe(`ALTER TABLE ${name} ADD COLUMN deleted_at TEXT`)
           const have = existing.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name)
           if (have.join(",") !== columns.join(",")) {
             return yield* new SyncStoreError({
@@ -72,7 +75,7 @@ export const make = (location: string): Effect.Effect<SyncStore["Type"], SyncSto
         }
         const all = [...columns, "data", "synced_at"].map(quote)
         const conflict = columns.length > 0
-          ? ` ON CONFLICT (${columns.map(quote).join(", ")}) DO UPDATE SET data = excluded.data, synced_at = excluded.synced_at`
+          ? ` ON CONFLICT (${columns.map(quote).join(", ")}) DO UPDATE SET data = excluded.data, synced_at = excluded.synced_at, deleted_at = NULL`
           : ""
         tables.set(table.stream, {
           table,
@@ -104,7 +107,8 @@ export const make = (location: string): Effect.Effect<SyncStore["Type"], SyncSto
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
         const { primaryKey } = entry.table
         yield* Effect.gen(function*() {
-          if (batch.replace) yield* sql.unsafe(`DELETE FROM ${quote(batch.stream)}`)
+          // a stream replaced whole keeps its rows until records come to replace them
+          if (batch.replace && batch.records.length > 0) yield* sql.unsafe(`DELETE FROM ${quote(batch.stream)}`)
           for (const record of batch.records) {
             const keys = primaryKey.map((k) => keyValue(record[k]))
             yield* sql.unsafe(entry.upsert, [...keys, JSON.stringify(record), now])
@@ -116,13 +120,23 @@ export const make = (location: string): Effect.Effect<SyncStore["Type"], SyncSto
         }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, `write ${batch.stream} to`)))
       })
 
+    const markDeleted = (stream: string, since: string) =>
+      Effect.gen(function*() {
+        const now = new Date(yield* Clock.currentTimeMillis).toISOString()
+        const rows = yield* sql.unsafe<{ readonly n: number }>(
+          `UPDATE ${quote(stream)} SET deleted_at = ? WHERE synced_at < ? AND deleted_at IS NULL RETURNING 1 AS n`,
+          [now, since]
+        )
+        return rows.length
+      }).pipe(Effect.mapError(unavailable(location, `mark the deleted rows of ${stream} in`)))
+
     const count = (stream: string) =>
       sql.unsafe<{ readonly n: number }>(`SELECT count(*) AS n FROM ${quote(stream)}`).pipe(
         Effect.map((rows) => rows[0]?.n ?? 0),
         Effect.mapError(unavailable(location, `count the rows of ${stream} in`))
       )
 
-    return SyncStore.of({ location, prepare, state, write, count })
+    return SyncStore.of({ location, prepare, state, write, markDeleted, count })
   })
 
 /** The sync store in the SQLite file at `path` (created if missing). */

@@ -18,7 +18,7 @@ export interface SyncBatch {
   readonly records: ReadonlyArray<ApiRecord>
   /** the checkpoint that follows these records: saved with them, atomically */
   readonly state: StreamState | undefined
-  /** drop the stream's rows first (the first batch of a stream without primary key) */
+  /** drop the stream's rows first (the first batch of records of a stream without primary key) */
   readonly replace: boolean
 }
 
@@ -31,6 +31,11 @@ export class SyncStore extends Context.Tag("justworks-connector/SyncStore")<Sync
   readonly state: (stream: string) => Effect.Effect<StreamState | undefined, SyncStoreError>
   /** upsert the records by primary key and save the state, in one transaction */
   readonly write: (batch: SyncBatch) => Effect.Effect<void, SyncStoreError>
-  /** rows in the stream's table */
+  /**
+   * a read of the whole stream ended: its rows not written since `since` (ISO) are gone upstream, and marked
+   * deleted (a row written again later is unmarked)
+   */
+  readonly markDeleted: (stream: string, since: string) => Effect.Effect<number, SyncStoreError>
+  /** rows in the stream's table (marked deleted or not) */
   readonly count: (stream: string) => Effect.Effect<number, SyncStoreError>
 }>() {}

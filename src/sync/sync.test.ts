@@ -6,9 +6,10 @@
 import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { startMockServer, type MockServer, type MockStoreCounts } from "../../mocks/index.js"
+import { startMockServer, type MockServer } from "../../mocks/index.js"
 import { demoCompany } from "../cli/demoCompany.js"
 import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, writeJson } from "../../test-support/cliHarness.js"
+import { expectedStreamCounts } from "../../test-support/expectedStreamCounts.js"
 
 /** better-sqlite3 (the driver under @effect/sql-sqlite-node), read-only, for inspecting what sync wrote */
 interface Statement {
@@ -48,27 +49,7 @@ const inspect = (path: string) => {
 }
 
 /** The rows a complete sync of a mock company holds, per stream (as the stateful mock counts them). */
-const expectedRows = (c: MockStoreCounts): Record<string, number> => ({
-  company: 1,
-  departments: c.departments,
-  offices: c.offices,
-  company_bank_account: 1,
-  company_business_info: 1,
-  company_custom_fields: c.companyCustomFields,
-  company_jurisdictions: c.companyJurisdictions,
-  members: c.members,
-  member_custom_field_values: c.memberCustomFieldValues,
-  payrolls: c.payrolls,
-  payroll_fees: c.payrollFees,
-  paystubs: c.paystubs,
-  paystub_details: c.paystubs,
-  deduction_types: c.deductionTypes,
-  deductions: c.deductions,
-  time_off_balances: c.members * c.timeOffPolicies,
-  time_off_policies: c.timeOffPolicies,
-  time_off_requests: c.timeOffRequests,
-  webhooks: c.webhooks
-})
+const expectedRows = expectedStreamCounts
 
 describe("sync", () => {
   it("--mock: Ctrl-C stops cleanly with the state saved; the next run completes; a third is incremental; every record once", async () => {

@@ -2,7 +2,8 @@
  * The sync sink: a run of streams into the `SyncStore`. Records are written with the checkpoint that follows
  * them, in one transaction, so an interrupted sync (Ctrl-C, a failure) resumes where it stopped and never
  * misses a record; records that no checkpoint follows are written in batches. A stream without primary key
- * is replaced whole by its first batch of a run (a read that fails before it keeps the previous rows).
+ * is replaced whole by its first batch of records of a run (a read that brings none keeps the previous rows).
+ * Once a stream has been read whole, its rows the read did not write are marked deleted.
  */
 import { Effect } from "effect"
 import type { Sink } from "../driver/Sink.js"
@@ -44,7 +45,10 @@ export const syncSink = (store: SyncStore["Type"], progress: SyncProgress["Type"
       Effect.gen(function*() {
         yield* store.prepare({ stream: stream.name, primaryKey: stream.primaryKey })
         pending.set(stream.name, { records: [], replace: stream.primaryKey.length === 0, written: 0 })
-        yield* progress.report({ _tag: "Started", stream: stream.name, resumeFrom: state?.cursor })
+        const from = state?.resume !== undefined
+          ? "resuming where the last run stopped"
+          : state?.cursor !== undefined ? `incremental, from ${state.cursor}` : undefined
+        yield* progress.report({ _tag: "Started", stream: stream.name, resumeFrom: from })
       }),
     records: (stream, records) =>
       Effect.suspend(() => {
@@ -54,9 +58,16 @@ export const syncSink = (store: SyncStore["Type"], progress: SyncProgress["Type"
       }),
     checkpoint: (stream, state) => flush(stream.name, state),
     complete: (stream, summary) =>
-      Effect.zipRight(flush(stream.name, undefined), progress.report({ _tag: "Completed", stream: stream.name, records: summary.records })),
-    // what was read before the failure is kept (without a checkpoint: the next run reads it again)
+      Effect.gen(function*() {
+        yield* flush(stream.name, undefined)
+        const deleted = summary.whole && summary.startedAt !== undefined ? yield* store.markDeleted(stream.name, summary.startedAt) : 0
+        yield* progress.report({ _tag: "Completed", stream: stream.name, records: summary.records, requests: summary.requests, problems: summary.problems, deleted })
+      }),
+    // what was read before the failure is kept (the next run reads what followed its last checkpoint again)
     fail: (stream, error, summary) =>
-      Effect.zipRight(flush(stream.name, undefined), progress.report({ _tag: "Failed", stream: stream.name, records: summary.records, error }))
+      Effect.zipRight(
+        flush(stream.name, undefined),
+        progress.report({ _tag: "Failed", stream: stream.name, records: summary.records, requests: summary.requests, problems: summary.problems, error })
+      )
   }
 }

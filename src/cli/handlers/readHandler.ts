@@ -19,12 +19,16 @@ export const readHandler = (args: { readonly catalog: string; readonly state: Op
     const loaded = yield* ConnectorModel
     const info = yield* ConnectionInfo
     const connection = yield* Effect.flatMap(TokenProvider, (t) => t.connection)
-    const streams = yield* loadCatalog(args.catalog, loaded, connection.grantedScopes)
+    const catalog = yield* loadCatalog(args.catalog, loaded, connection.grantedScopes)
+    const streams = catalog.streams
+    for (const note of catalog.notes) yield* Effect.logInfo(note)
     const state = Option.isSome(args.state) ? yield* loadState(args.state.value) : new Map<string, StreamState>()
     if (Option.isSome(args.state)) yield* checkCursors(args.state.value, state, streams, loaded)
     const plan = streams.map(({ stream, incremental }) => {
-      const cursor = incremental ? state.get(stream.name)?.cursor : undefined
-      return `${stream.name} (${incremental ? `incremental${cursor === undefined ? "" : ` from ${cursor}`}` : "full refresh"})`
+      const saved = state.get(stream.name)
+      const cursor = incremental ? saved?.cursor : undefined
+      const resuming = saved?.resume === undefined ? "" : ", resuming a read under way"
+      return `${stream.name} (${incremental ? `incremental${cursor === undefined ? "" : ` from ${cursor}`}` : "full refresh"}${resuming})`
     })
     yield* Effect.logInfo(`reading ${streams.length} streams with ${info.description}: ${plan.join(", ")}`)
     const results = yield* runStreams({

@@ -25,10 +25,9 @@ export const syncHandler = (args: { readonly database: string }) =>
     const streams = readableStreams(connector, connection.grantedScopes)
     const started = yield* Clock.currentTimeMillis
     yield* display.begin(`Syncing ${streams.length} streams from ${info.description} into ${store.location}`, streams.map((s) => s.name))
+    // every stream with a cursor is read incrementally; any stream resumes a read a previous run left under way
     const runs = yield* Effect.forEach(streams, (stream) =>
-      stream.cursor === undefined
-        ? Effect.succeed({ stream, incremental: false, state: undefined })
-        : Effect.map(store.state(stream.name), (state) => ({ stream, incremental: true, state })))
+      Effect.map(store.state(stream.name), (state) => ({ stream, incremental: stream.cursor !== undefined, state })))
     const sink = syncSink(store, yield* SyncProgress)
     const results = yield* runStreams({ streams: runs, startDate: info.startDate, concurrency: connector.concurrency.streams }, sink).pipe(
       Effect.onExit((exit) =>
