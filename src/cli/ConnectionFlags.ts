@@ -9,6 +9,12 @@ export const configOption = Options.file("config").pipe(
   Options.withDescription("the connection config (JSON; `spec` prints its JSON Schema)")
 )
 
+/** What a record that does not match its schema does; overrides the config's `validation`. */
+export const validationOption = Options.choice("validation", ["strict", "warn", "off"]).pipe(
+  Options.withDescription("a record that does not match its schema: warn (kept and reported, the default), strict (its stream fails), off (not checked)"),
+  Options.optional
+)
+
 /** The command-line names of the token store flags (besides `--config`), by their field in `StoreFlags`. */
 export const storeFlagNames = {
   clientId: "client-id",

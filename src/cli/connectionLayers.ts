@@ -19,17 +19,24 @@ import { ConnectionInfo } from "./ConnectionInfo.js"
 import { demoCompany } from "./demoCompany.js"
 import { storeFlagNames, type StoreFlags } from "./ConnectionFlags.js"
 import { UsageError } from "./UsageError.js"
+import type { ValidationMode } from "../runtime/RecordValidation.js"
 
 /** Where `connect` keeps tokens unless told otherwise. */
 export const defaultTokenStore = (): string =>
   join(process.env["XDG_DATA_HOME"] || join(homedir(), ".local", "share"), "justworks-connector", "tokens.db")
 
+/** What the command line overrides of a connection's settings. */
+export interface ConnectionOverrides {
+  readonly validation?: ValidationMode | undefined
+}
+
 /** The connection of a config file: its tokens, or the token store it names. */
-export const configConnection = (file: string) =>
+export const configConnection = (file: string, overrides: ConnectionOverrides = {}) =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const config = yield* loadConfig(file)
     const graph = yield* readManifestEssentials(defaultManifestFile)
-    const settings = yield* connectionOptions(config, file, graph)
+    const found = yield* connectionOptions(config, file, graph)
+    const settings = overrides.validation === undefined ? found : { ...found, options: { ...found.options, validation: overrides.validation } }
     const connectionId = config.connection_id ?? "default"
     const info = ConnectionInfo.of({
       connectionId,
@@ -134,7 +141,7 @@ export const healthcheckConnection = (flags: StoreFlags) =>
   }))
 
 /** The stateful mock API, started in this process, and a connection to it holding every scope. */
-export const mockConnection = (members: number) =>
+export const mockConnection = (members: number, overrides: ConnectionOverrides = {}) =>
   Layer.unwrapScoped(Effect.gen(function*() {
     if (!Number.isInteger(members) || members < 1 || members > MAX_MOCK_MEMBERS) {
       return yield* new UsageError({ reason: "InvalidOption", message: `--mock-members must be between 1 and ${MAX_MOCK_MEMBERS.toLocaleString("en-US")}, got ${members}` })
@@ -154,6 +161,7 @@ export const mockConnection = (members: number) =>
       connectionId: "demo",
       baseUrl: mock.url,
       authorizeUrl: `${mock.url}/oauth/authorize`,
+      validation: overrides.validation,
       tokens: {
         accessToken: Redacted.make(tokens.access_token),
         refreshToken: Redacted.make(tokens.refresh_token),

@@ -30,6 +30,7 @@ import { lazyLayer } from "./lazy.js"
 import { stderrLogger } from "./stderrLogger.js"
 import { isTty, stopWhenOutputCloses } from "./terminal.js"
 import { UsageError } from "./UsageError.js"
+import type { ValidationMode } from "../runtime/RecordValidation.js"
 
 /** A failure already shown to the user: exit non-zero without saying more. */
 class Reported {
@@ -84,7 +85,8 @@ const humanFailures = <R, E>(effect: Effect.Effect<void, E, R>) =>
 
 // connections, loaded when a command runs
 const connections = () => import("./connectionLayers.js")
-const configConnection = (file: string) => lazyLayer(connections, (m) => m.configConnection(file))
+const configConnection = (file: string, validation: Option.Option<ValidationMode> = Option.none()) =>
+  lazyLayer(connections, (m) => m.configConnection(file, { validation: Option.getOrUndefined(validation) }))
 const storeConnection = (flags: StoreFlags, selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> }) =>
   lazyLayer(connections, (m) => m.storeConnection(flags, selection))
 const healthcheckConnection = (flags: StoreFlags) => lazyLayer(connections, (m) => m.healthcheckConnection(flags))
@@ -95,6 +97,10 @@ const syncLayers = (args: {
   readonly mockMembers: number
   readonly config: Option.Option<string>
   readonly database: Option.Option<string>
+  readonly validation: Option.Option<ValidationMode>
+  readonly streams: Option.Option<string>
+  readonly startDate: Option.Option<string>
+  readonly fullRefresh: boolean
 }) =>
   lazyLayer(() => Promise.all([connections(), import("./syncLayers.js")]), ([c, sync]) => {
     type Mock = ReturnType<typeof c.mockConnection>
@@ -106,9 +112,9 @@ const syncLayers = (args: {
     > = args.mock && Option.isSome(args.config)
       ? Layer.fail(new UsageError({ reason: "InvalidOption", message: "sync takes --config FILE or --mock, not both" }))
       : args.mock
-      ? c.mockConnection(args.mockMembers)
+      ? c.mockConnection(args.mockMembers, { validation: Option.getOrUndefined(args.validation) })
       : Option.isSome(args.config)
-      ? c.configConnection(args.config.value)
+      ? c.configConnection(args.config.value, { validation: Option.getOrUndefined(args.validation) })
       : Layer.fail(new UsageError({ reason: "MissingOption", message: "sync needs --config FILE (or --mock for the demo company)" }))
     // the connection first: a bad config creates no database
     return Layer.provideMerge(Layer.merge(sync.syncStore(syncDatabase(args)), sync.syncDisplay(isTty(process.stderr))), connection)
@@ -125,8 +131,9 @@ const human = <Name extends string, R, E, A>(command: Command.Command<Name, R, E
   command.pipe(Command.transformHandler(humanFailures), Command.provide(humanLogs), Command.transformHandler(withRealConsole))
 
 /** A command on the connection of its `--config` file. */
-const onConfig = <Name extends string, R, E, A extends { readonly config: string }>(command: Command.Command<Name, R, E, A>) =>
-  command.pipe(Command.provide((args: A) => configConnection(args.config)))
+const onConfig = <Name extends string, R, E, A extends { readonly config: string; readonly validation?: Option.Option<ValidationMode> }>(
+  command: Command.Command<Name, R, E, A>
+) => command.pipe(Command.provide((args: A) => configConnection(args.config, args.validation)))
 
 const commands = [
   airbyte(specCommand),

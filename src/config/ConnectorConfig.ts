@@ -95,6 +95,12 @@ export const ConnectorConfig = Schema.Struct({
     description: "First day read by date-ranged streams (payrolls, time-off requests), YYYY-MM-DD. Default: two years ago.",
     examples: ["2024-01-01"]
   })),
+  validation: Schema.optional(Schema.Literal("strict", "warn", "off").annotations({
+    title: "Record validation",
+    description:
+      "What a record that does not match its schema does: warn (kept, the problem reported once per field and reason with a count), strict (its stream fails), off (records are not checked). Default: warn.",
+    default: "warn"
+  })),
   presets: Schema.optional(Names.annotations({
     title: "Permission presets",
     description:

@@ -83,7 +83,8 @@ export const connectionOptions = (
       clientSecret: config.client_secret,
       connectionId: config.connection_id ?? "default",
       baseUrl: config.base_url,
-      authorizeUrl: config.authorize_url
+      authorizeUrl: config.authorize_url,
+      validation: config.validation
     }
     const startDate = config.start_date
     if (holdsTokens(config)) {

@@ -153,13 +153,14 @@ describe("StreamReader", () => {
 
   it.effect("incremental: filters from the saved cursor, checkpoints it after each page, and the greatest cursor read at the end", () =>
     Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-07-15T12:00:00Z"))
       const { streams, calls } = yield* reader(memberPages)
       const events = yield* collect(streams.read("members", { startDate: "2025-01-01", state: { cursor: "2024-12-31T00:00:00Z" } }))
       expect((yield* Ref.get(calls))[0]!.input.query).toMatchObject({ updated_at_gte: "2024-12-31T00:00:00Z" })
       const checkpoints = events.filter((e) => e._tag === "Checkpoint").map((e) => e._tag === "Checkpoint" && e.state)
       expect(checkpoints).toEqual([
-        { cursor: "2024-12-31T00:00:00Z", resume: { page: "p1", max: "2025-01-02T00:00:00Z", started_at: "1970-01-01T00:00:00.000Z" } },
-        { cursor: "2024-12-31T00:00:00Z", resume: { page: "p2", max: "2025-01-04T00:00:00Z", started_at: "1970-01-01T00:00:00.000Z" } },
+        { cursor: "2024-12-31T00:00:00Z", resume: { page: "p1", max: "2025-01-02T00:00:00Z", started_at: "2025-07-15T12:00:00.000Z" } },
+        { cursor: "2024-12-31T00:00:00Z", resume: { page: "p2", max: "2025-01-04T00:00:00Z", started_at: "2025-07-15T12:00:00.000Z" } },
         { cursor: "2025-01-06T00:00:00Z" }
       ])
       expect(events.map((e) => e._tag)).toEqual(["Records", "Checkpoint", "Records", "Checkpoint", "Records", "Checkpoint"])
@@ -167,6 +168,7 @@ describe("StreamReader", () => {
 
   it.effect("incremental: a read resumed from any checkpoint misses no record, even when a later page holds older ones", () =>
     Effect.gen(function*() {
+      yield* TestClock.setTime(Date.parse("2025-07-15T12:00:00Z"))
       // the first page looks ordered; the second holds records older than the first page's
       const pages = [
         { items: [{ id: "a", updated_at: "2025-02-01T00:00:00Z" }, { id: "b", updated_at: "2025-03-01T00:00:00Z" }], next_cursor: "p1" },

@@ -89,6 +89,9 @@ interface PageState {
 const PARENTS_AHEAD = 100
 const HELD_PAGES = 2
 
+/** A cursor value this far past now is taken for a wrong clock, not kept. */
+const FUTURE_TOLERANCE_MS = Duration.toMillis(Duration.days(1))
+
 /** How far back date-windowed streams are read when no start date is given: two years. */
 const DEFAULT_LOOKBACK = Duration.days(730)
 
@@ -531,12 +534,21 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         }
       }
       const trackField = cursor?._tag === "Filter" || cursor?._tag === "Window" ? cursor.field : undefined
-      const track = (page: PageRecords) => {
-        if (trackField === undefined) return
+      // a cursor value from the future would stall the stream for good: it is not kept (said once)
+      const latest = new Date(ctx.now + FUTURE_TOLERANCE_MS).toISOString()
+      let future: string | undefined
+      const track = (page: PageRecords): Effect.Effect<void> => {
+        if (trackField === undefined) return Effect.void
+        const found = future
         for (const record of page.own.length > 0 ? page.own : page.out.find((o) => o.output.stream === stream)?.records ?? []) {
           const value = fieldValue(record, trackField)
-          if (typeof value === "string") ctx.track(cursor?._tag === "Window" ? value.slice(0, 10) : value)
+          if (typeof value !== "string") continue
+          if (cursor?._tag === "Filter" && value > latest) future ??= value
+          else ctx.track(cursor?._tag === "Window" ? value.slice(0, 10) : value)
         }
+        return found === undefined && future !== undefined
+          ? Effect.logWarning(`stream ${stream.name}: a record's ${trackField} is in the future (${future}); the cursor does not move past now`)
+          : Effect.void
       }
 
       if (partitioning._tag === "DateWindows") {
@@ -545,7 +557,10 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
           ? daysBefore(earlier(startCursor, todayUtc(ctx.now))!, cursor.lookback)
           : ctx.options.startDate ?? todayUtc(ctx.now - Duration.toMillis(DEFAULT_LOOKBACK))
         const windows = dateWindows(first, todayUtc(ctx.now + (lookahead === undefined ? 0 : Duration.toMillis(lookahead))), step)
-        const from = ctx.resume?.window === undefined ? 0 : Math.max(0, windows.findIndex((w) => w.start === ctx.resume!.window))
+        // a resumed read goes on at its window (the last one starting by then, should the windows have moved)
+        const resumeAt = ctx.resume?.window
+        const from = resumeAt === undefined ? 0 : Math.max(0, windows.filter((w) => w.start <= resumeAt).length - 1)
+        const resumePage = resumeAt !== undefined && windows[from]?.start === resumeAt ? ctx.resume?.page : undefined
         const dateOf = (r: ApiRecord) => {
           const value = recordField === undefined ? undefined : fieldValue(r, recordField)
           return typeof value === "string" ? value.slice(0, 10) : undefined
@@ -556,12 +571,11 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
               const day = dateOf(r)
               return day === undefined || (day >= w.start && day <= w.end)
             }
-            const page = i === from ? ctx.resume?.page : undefined
+            const page = i === from ? resumePage : undefined
             return pagesFrom(node, { query: { [startParam]: w.start, [endParam]: w.end } }, page, ctx.count).pipe(
               Stream.mapEffect(([body, next]) => {
                 const records = asPage(body, recordField === undefined ? undefined : inWindow)
                 if (records instanceof ReadError) return Effect.fail(records)
-                track(records)
                 const position: Resume | undefined = next !== undefined
                   ? { window: w.start, page: next.cursor }
                   : i + 1 < windows.length
@@ -570,7 +584,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
                 const items = ctx.onItems(node, records, dateOf)
                 // after the last page of the last window comes the final state
                 if (position !== undefined) items.push({ _tag: "Position", resume: position })
-                return Effect.succeed(items)
+                return Effect.as(track(records), items)
               })
             )
           }, { concurrency: 1 })
@@ -588,10 +602,9 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         Stream.mapEffect(([body, next]) => {
           const records = asPage(body)
           if (records instanceof ReadError) return Effect.fail(records)
-          track(records)
           const items = ctx.onItems(node, records, () => undefined)
           if (next !== undefined) items.push({ _tag: "Position", resume: { page: next.cursor } })
-          return Effect.succeed(items)
+          return Effect.as(track(records), items)
         })
       )
     }
@@ -662,15 +675,26 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
               : Effect.fail(readError(stream, "UnexpectedResponse", `the create response has no "${report.idField}"`))
           })
         )
+      // a report the API could not make (a member not employed on the day) is a problem of the stream (warn), or
+      // its failure (strict)
+      const made = (combo: ApiRecord) =>
+        strict ? create(combo) : create(combo).pipe(
+          Effect.catchIf((e): e is ReadError => e._tag === "ReadError" && e.reason === "ReportFailed", (e) => Effect.succeed(e))
+        )
       return combos.pipe(
-        Stream.mapEffect(create, { concurrency: substreams }),
+        Stream.mapEffect(made, { concurrency: substreams }),
         Stream.flatMap((id) =>
-          pagesFrom(node, { path: { [report.param]: id } }, undefined, ctx.count).pipe(
-            Stream.mapEffect(([body]) => {
-              const page = pageRecords(node, body, undefined)
-              return page instanceof ReadError ? Effect.fail(page) : Effect.succeed(ctx.onItems(node, page, () => undefined))
-            })
-          ), { concurrency: substreams })
+          typeof id !== "string"
+            ? Stream.make([{
+              _tag: "Event",
+              event: { _tag: "Records", stream: stream.name, records: [], problems: [{ path: "", message: `a report failed: ${id.detail.replace(/^report \S+ failed: /, "")}` }] }
+            } as Item])
+            : pagesFrom(node, { path: { [report.param]: id } }, undefined, ctx.count).pipe(
+              Stream.mapEffect(([body]) => {
+                const page = pageRecords(node, body, undefined)
+                return page instanceof ReadError ? Effect.fail(page) : Effect.succeed(ctx.onItems(node, page, () => undefined))
+              })
+            ), { concurrency: substreams })
       )
     }
 
@@ -694,10 +718,10 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
         return run([{ stream, incremental: stream.cursor !== undefined, state: options.state }], { startDate: options.startDate, concurrency: 1 }).pipe(
           Stream.mapConcatEffect((e): Effect.Effect<Array<ReadEvent>, ReadFailure> => {
             switch (e._tag) {
-              case "Records":
-                return e.problems === undefined
-                  ? Effect.succeed([{ _tag: "Records", stream: e.stream, records: e.records }])
-                  : Effect.as(warnOnce(e.stream, e.problems), [{ _tag: "Records", stream: e.stream, records: e.records }])
+              case "Records": {
+                const out: Array<ReadEvent> = e.records.length === 0 ? [] : [{ _tag: "Records", stream: e.stream, records: e.records }]
+                return e.problems === undefined ? Effect.succeed(out) : Effect.as(warnOnce(e.stream, e.problems), out)
+              }
               case "Checkpoint":
                 return Effect.succeed([{ _tag: "Checkpoint", stream: e.stream, state: e.state }])
               case "Failed":

@@ -25,7 +25,8 @@ export const recordSelector = (selector: string): (body: unknown) => SelectResul
       const bad = node.findIndex((r) => !isRecord(r))
       return bad < 0 ? { ok: true, records: node } : { ok: false, detail: `${selector}[${bad}] is not an object` }
     }
-    if (isRecord(node) && !arrayOnly) return { ok: true, records: [node] }
+    // an empty object where the body is the record holds no record (a replaced-whole stream keeps what it had)
+    if (isRecord(node) && !arrayOnly) return { ok: true, records: path.length === 0 && Object.keys(node).length === 0 ? [] : [node] }
     return { ok: false, detail: `${selector} is ${arrayOnly ? "not an array" : "neither an object nor an array"}` }
   }
 }

@@ -120,6 +120,9 @@ export const make = (location: string): Effect.Effect<SyncStore["Type"], SyncSto
         }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, `write ${batch.stream} to`)))
       })
 
+    const resetState = (stream: string) =>
+      sql`DELETE FROM _state WHERE stream = ${stream}`.pipe(Effect.asVoid, Effect.mapError(unavailable(location, `reset the state of ${stream} in`)))
+
     const markDeleted = (stream: string, since: string) =>
       Effect.gen(function*() {
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
@@ -136,7 +139,7 @@ export const make = (location: string): Effect.Effect<SyncStore["Type"], SyncSto
         Effect.mapError(unavailable(location, `count the rows of ${stream} in`))
       )
 
-    return SyncStore.of({ location, prepare, state, write, markDeleted, count })
+    return SyncStore.of({ location, prepare, state, resetState, write, markDeleted, count })
   })
 
 /** The sync store in the SQLite file at `path` (created if missing). */

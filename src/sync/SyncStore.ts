@@ -29,6 +29,8 @@ export class SyncStore extends Context.Tag("justworks-connector/SyncStore")<Sync
   readonly prepare: (table: SyncTable) => Effect.Effect<void, SyncStoreError>
   /** the state saved by the last sync of the stream */
   readonly state: (stream: string) => Effect.Effect<StreamState | undefined, SyncStoreError>
+  /** forget the stream's saved state: its next sync reads it in full */
+  readonly resetState: (stream: string) => Effect.Effect<void, SyncStoreError>
   /** upsert the records by primary key and save the state, in one transaction */
   readonly write: (batch: SyncBatch) => Effect.Effect<void, SyncStoreError>
   /**

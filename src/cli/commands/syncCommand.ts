@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { configOption } from "../ConnectionFlags.js"
+import { configOption, validationOption } from "../ConnectionFlags.js"
 import { lazy } from "../lazy.js"
 
 export const syncFlags = {
@@ -16,7 +16,21 @@ export const syncFlags = {
   database: Options.file("database").pipe(
     Options.withDescription("the SQLite database to sync into (default: justworks.db, or justworks-mock.db with --mock)"),
     Options.optional
-  )
+  ),
+  streams: Options.text("streams").pipe(
+    Options.withPseudoName("NAME,NAME…"),
+    Options.withDescription("sync only these streams (default: every stream the connection's scopes allow)"),
+    Options.optional
+  ),
+  startDate: Options.text("start-date").pipe(
+    Options.withPseudoName("YYYY-MM-DD"),
+    Options.withDescription("first day of date-ranged streams read from the start (default: the config's start_date, else two years ago)"),
+    Options.optional
+  ),
+  fullRefresh: Options.boolean("full-refresh").pipe(
+    Options.withDescription("forget the saved state of the streams synced and read them in full")
+  ),
+  validation: validationOption
 }
 
 /** The database `sync` writes unless told otherwise. */
@@ -26,7 +40,14 @@ export const syncDatabase = (args: { readonly mock: boolean; readonly database: 
 export const syncCommand = Command.make(
   "sync",
   syncFlags,
-  (args) => lazy(() => import("../handlers/syncHandler.js"), (m) => m.syncHandler({ database: syncDatabase(args) }))
+  (args) =>
+    lazy(() => import("../handlers/syncHandler.js"), (m) =>
+      m.syncHandler({
+        database: syncDatabase(args),
+        streams: Option.getOrUndefined(args.streams),
+        startDate: Option.getOrUndefined(args.startDate),
+        fullRefresh: args.fullRefresh
+      }))
 ).pipe(
   Command.withDescription(
     "The main job: sync every stream the connection's scopes allow into a local SQLite database (one table per stream; incremental after the first run). Ctrl-C stops cleanly; the next run resumes."

@@ -14,22 +14,40 @@ import { CommandFailed } from "../CommandFailed.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
 import { formatCount, formatSeconds } from "../renderTable.js"
 import { SyncDisplay } from "../SyncDisplay.js"
+import { UsageError } from "../UsageError.js"
+import type { StreamModel } from "../../model/Connector.js"
+import { isCalendarDate } from "../../records/jsonSchemaToEffect.js"
 
-export const syncHandler = (args: { readonly database: string }) =>
+export interface SyncArgs {
+  readonly database: string
+  /** comma-separated stream names (default: every stream the scopes allow) */
+  readonly streams?: string | undefined
+  readonly startDate?: string | undefined
+  /** forget the saved state of the streams synced */
+  readonly fullRefresh?: boolean | undefined
+}
+
+export const syncHandler = (args: SyncArgs) =>
   Effect.gen(function*() {
     const connector = yield* ConnectorModel
     const info = yield* ConnectionInfo
     const store = yield* SyncStore
     const display = yield* SyncDisplay
     const connection = yield* Effect.flatMap(TokenProvider, (t) => t.connection)
-    const streams = readableStreams(connector, connection.grantedScopes)
+    const readable = readableStreams(connector, connection.grantedScopes)
+    const streams = yield* chosenStreams(args.streams, connector.streams, readable)
+    if (args.startDate !== undefined && !isCalendarDate(args.startDate)) {
+      return yield* new UsageError({ reason: "InvalidOption", message: `--start-date must be a day written YYYY-MM-DD, got ${JSON.stringify(args.startDate)}` })
+    }
+    const startDate = args.startDate ?? info.startDate
+    if (args.fullRefresh === true) yield* Effect.forEach(streams, (s) => store.resetState(s.name), { discard: true })
     const started = yield* Clock.currentTimeMillis
     yield* display.begin(`Syncing ${streams.length} streams from ${info.description} into ${store.location}`, streams.map((s) => s.name))
     // every stream with a cursor is read incrementally; any stream resumes a read a previous run left under way
     const runs = yield* Effect.forEach(streams, (stream) =>
       Effect.map(store.state(stream.name), (state) => ({ stream, incremental: stream.cursor !== undefined, state })))
     const sink = syncSink(store, yield* SyncProgress)
-    const results = yield* runStreams({ streams: runs, startDate: info.startDate, concurrency: connector.concurrency.streams }, sink).pipe(
+    const results = yield* runStreams({ streams: runs, startDate, concurrency: connector.concurrency.streams }, sink).pipe(
       Effect.onExit((exit) =>
         Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
           ? display.finish("Interrupted: everything written so far is saved with its state. Run the same command again to resume.")
@@ -53,3 +71,25 @@ export const syncHandler = (args: { readonly database: string }) =>
       })
     }
   })
+
+/** The streams `--streams` names (each known, each readable with the connection's scopes), or every readable one. */
+const chosenStreams = (
+  list: string | undefined,
+  all: ReadonlyArray<StreamModel>,
+  readable: ReadonlyArray<StreamModel>
+): Effect.Effect<ReadonlyArray<StreamModel>, UsageError> => {
+  if (list === undefined) return Effect.succeed(readable)
+  const names = list.split(",").map((n) => n.trim()).filter((n) => n !== "")
+  if (names.length === 0) return Effect.fail(new UsageError({ reason: "InvalidOption", message: "--streams needs stream names, separated by commas" }))
+  for (const name of names) {
+    const stream = all.find((s) => s.name === name)
+    if (stream === undefined) {
+      return Effect.fail(new UsageError({ reason: "InvalidOption", message: `--streams: unknown stream "${name}"; streams: ${all.map((s) => s.name).join(", ")}` }))
+    }
+    if (!readable.includes(stream)) {
+      return Effect.fail(new UsageError({ reason: "InvalidOption", message: `--streams: the connection may not read stream "${name}": it needs ${stream.requiredScopes.join(", ")}` }))
+    }
+  }
+  // in manifest order, each once
+  return Effect.succeed(readable.filter((s) => names.includes(s.name)))
+}
