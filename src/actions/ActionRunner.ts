@@ -1,7 +1,8 @@
 /**
  * Runs any declared action: checks the connection's granted scopes cover it, maps the input onto the
  * endpoint's path parameters, query parameters (as the OpenAPI description declares them) and body, checks
- * the body against the request schema, and calls it through the HTTP pipeline. No action-specific code.
+ * the body against the request schema, calls it through the HTTP pipeline, and checks the answer against the
+ * success response's schema. No action-specific code.
  */
 import { Context, Effect, Layer, Schema } from "effect"
 import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
@@ -12,9 +13,10 @@ import { endpointMethod } from "../manifest/streams.js"
 import { closure, presetsGranting } from "../scopes/ScopeAlgebra.js"
 import { operationAt, pathParams } from "../spec/OpenApiSpec.js"
 import { makeBodyChecker } from "./actionBody.js"
+import { makeResponseChecker } from "./actionResponse.js"
 
 export class ActionError extends Schema.TaggedError<ActionError>()("ActionError", {
-  reason: Schema.Literal("UnknownAction", "InvalidInput", "ScopeNotGranted"),
+  reason: Schema.Literal("UnknownAction", "InvalidInput", "ScopeNotGranted", "InvalidResponse"),
   action: Schema.String,
   detail: Schema.String
 }) {
@@ -37,6 +39,7 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
     const tokens = yield* TokenProvider
     const ids = Object.keys(manifest.actions)
     const checkBody = makeBodyChecker(manifest, spec)
+    const checkResponse = makeResponseChecker(manifest, spec)
 
     const authorize = (id: string) =>
       Effect.gen(function*() {
@@ -90,7 +93,12 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
         const body = takesBody ? ("body" in rest ? rest["body"] : rest) : undefined
         const problem = takesBody ? checkBody(id, input) : undefined
         if (problem !== undefined) return yield* fail("InvalidInput", `${problem.path === "" ? "the body" : problem.path}: ${problem.message}`)
-        return yield* api.call(endpointId, { path, query, ...(body === undefined ? {} : { body }) })
+        const answer = yield* api.call(endpointId, { path, query, ...(body === undefined ? {} : { body }) })
+        const wrong = checkResponse(id, answer)
+        if (wrong !== undefined) {
+          return yield* fail("InvalidResponse", `the API's answer does not match the OpenAPI description at ${wrong.path === "" ? "its body" : wrong.path}: ${wrong.message}`)
+        }
+        return answer
       })
 
     return ActionRunner.of({ actions: ids, authorize, run })

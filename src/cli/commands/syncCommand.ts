@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { configOption } from "../ConnectionFlags.js"
+import { allowInsecureHttpOption, configOption } from "../ConnectionFlags.js"
 import { lazy } from "../lazy.js"
 
 export const syncFlags = {
@@ -16,7 +16,8 @@ export const syncFlags = {
   database: Options.file("database").pipe(
     Options.withDescription("the SQLite database to sync into (default: justworks.db, or justworks-mock.db with --mock)"),
     Options.optional
-  )
+  ),
+  allowInsecureHttp: allowInsecureHttpOption
 }
 
 /** The database `sync` writes unless told otherwise. */
