@@ -21,7 +21,7 @@ import { InsecureConnection } from "./http/InsecureConnection.js"
 import { isInsecureHttp } from "./http/urls.js"
 import { ConnectorManifest } from "./manifest/ConnectorManifest.js"
 import type { LoadedManifest } from "./manifest/loadManifest.js"
-import { redactCredentials, registerSecret } from "./redaction/redact.js"
+import { redactCredentials, registerSecret, registerUrlSecrets } from "./redaction/redact.js"
 import { RecordValidation } from "./runtime/RecordValidation.js"
 import { StreamReader, type ApiRecord, type ReadEvent, type ReadFailure, type ReadOptions } from "./runtime/StreamReader.js"
 import { minimalScopesFor, scopeClosureFor, type Selection, type UnknownSelection } from "./scopes/ScopeAlgebra.js"
@@ -155,6 +155,8 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
     const manifestLayer = ConnectorManifest.layer(options.manifestFile ?? defaultManifestFile).pipe(Layer.provide(NodeContext.layer))
     return Layer.unwrapEffect(Effect.gen(function*() {
       registerSecret(options.clientSecret)
+      registerUrlSecrets(options.baseUrl)
+      registerUrlSecrets(options.authorizeUrl)
       registerSecret(options.tokens?.accessToken)
       registerSecret(options.tokens?.refreshToken)
       const loaded = options.manifest ?? (yield* Effect.provide(ConnectorManifest, manifestLayer))

@@ -9,7 +9,7 @@
 import { Command, HelpDoc, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, Clock, Console, Effect, Exit, Layer, Logger, LogLevel, Option } from "effect"
+import { Cause, Clock, Console, Effect, Exit, Layer, Logger, LogLevel, Option, Predicate } from "effect"
 import packageJson from "../../package.json" with { type: "json" }
 import { errorTrace } from "./airbyte/AirbyteMessage.js"
 import { AirbyteOutput } from "./airbyte/AirbyteOutput.js"
@@ -61,6 +61,18 @@ const globalOptionsFirst = (argv: ReadonlyArray<string>): Array<string> => {
 }
 
 const argv = globalOptionsFirst(process.argv)
+
+/**
+ * @effect/cli checks a file option with `FileSystem.exists`, which dies on anything but "not found" (a path
+ * through a file, no permission): the path is the user's mistake, not a bug, and is named as such.
+ */
+const unusablePath = (defect: unknown): string | undefined => {
+  if (!Predicate.isTagged(defect, "SystemError")) return undefined
+  const { module, pathOrDescriptor, description } = defect as { module?: unknown; pathOrDescriptor?: unknown; description?: unknown }
+  return module === "FileSystem" && typeof pathOrDescriptor === "string"
+    ? `${pathOrDescriptor}: cannot be used${typeof description === "string" ? ` (${description})` : ""}`
+    : undefined
+}
 
 /** ANSI escape sequences (colours, bold) of @effect/cli's help and error texts. */
 const ANSI = /\x1b\[[0-9;]*m/g
@@ -231,9 +243,7 @@ Effect.consoleWith((real) => Effect.withConsole(cli(argv), quietParser(real))).p
   // a defect is a bug of the connector: one line, no stack trace
   Effect.catchAllDefect((defect) =>
     Effect.zipRight(
-      Console.error(
-        `justworks-connector: unexpected failure (please report it): ${redactText(defect instanceof Error ? defect.message : String(defect))}`
-      ),
+      Console.error(`justworks-connector: ${redactText(unusablePath(defect) ?? `unexpected failure (please report it): ${defect instanceof Error ? defect.message : String(defect)}`)}`),
       Effect.fail(new Reported())
     )
   ),

@@ -1,7 +1,7 @@
 /** Read and decode a config file (`--config FILE`); its secrets are hidden from everything printed from then on. */
 import type { FileSystem } from "@effect/platform"
 import { Effect } from "effect"
-import { registerSecret } from "../redaction/redact.js"
+import { registerSecret, registerUrlSecrets } from "../redaction/redact.js"
 import { ConnectorConfig } from "./ConnectorConfig.js"
 import type { InputError } from "./InputError.js"
 import { readJsonFileAs } from "./readJson.js"
@@ -13,6 +13,8 @@ export const loadConfig = (file: string): Effect.Effect<ConnectorConfig, InputEr
         registerSecret(config.client_secret)
         registerSecret(config.access_token)
         registerSecret(config.refresh_token)
+        registerUrlSecrets(config.base_url)
+        registerUrlSecrets(config.authorize_url)
       })
     )
   )

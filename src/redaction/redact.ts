@@ -44,6 +44,25 @@ export const registerSecret = (secret: string | Redacted.Redacted<string> | unde
   if (added) secretPattern = new RegExp([...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"), "g")
 }
 
+/** Remember the userinfo of a URL (`https://user:password@host`) as secrets: requests to it carry them. */
+export const registerUrlSecrets = (url: string | undefined): void => {
+  if (url === undefined || !URL.canParse(url)) return
+  const { username, password } = new URL(url)
+  if (password !== "") {
+    registerSecret(password)
+    registerSecret(safeDecode(password))
+  }
+  if (username !== "" && password !== "") registerSecret(`${username}:${password}`)
+}
+
+const safeDecode = (s: string) => {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
 /** Whether `text` holds a registered secret (for tests and checks; printing goes through `redactText`). */
 export const holdsSecret = (text: string): boolean => {
   if (secretPattern === undefined) return false
@@ -53,12 +72,15 @@ export const holdsSecret = (text: string): boolean => {
 
 /** `Bearer <token>`: a token has a digit (the English word "bearer" is followed by none). */
 const BEARER = /\b(bearer)(\s+)(?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{8,}=*/gi
-/** the value of an `Authorization:` header, whatever its scheme */
-const AUTHORIZATION = /\b(authorization)(\\?["']?\s*[:=]\s*\\?["']?)(?:(bearer|basic|digest|token)\s+)?([^\s"'\\,;}]+)/gi
+/** the value of an `Authorization:` header: a scheme and its credentials, or a token-like value */
+const AUTHORIZATION = /\b(authorization)(\\?["']?\s*[:=]\s*\\?["']?)(?:(bearer|basic|digest|token)\s+[^\s"'\\,;}]+|[A-Za-z0-9._~+/=-]{16,})/gi
 /** `scheme://user:password@host` */
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi
-/** `refresh_token=…`, `"client_secret": "…"`, `password: …` */
-const CREDENTIAL = /\b(access_token|refresh_token|client_secret|id_token|password)(\\?["']?\s*[:=]\s*\\?["']?)(?!\*\*\*)([^\s"'&,;}\\]+)/gi
+/**
+ * `refresh_token=…` (a form, a query), `"client_secret": "…"` (JSON); not `client_secret: …`, which is how the
+ * connector's own messages name a field
+ */
+const CREDENTIAL = /\b(access_token|refresh_token|client_secret|id_token|password)(=|\\?["']\s*:\s*\\?["']?)(?!\*\*\*)([^\s"'&,;}\\]+)/gi
 /** a form or query parameter named `token` (the revoke endpoint's) */
 const TOKEN_PARAMETER = /(?<![\w.])(token=)([^\s&"'\\]+)/gi
 /** 123-45-6789 */
