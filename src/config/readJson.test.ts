@@ -39,6 +39,16 @@ describe("decodeJson", () => {
       expect(yield* problem({ client_id: "app", client_secret: "x1", acess_token: "t" })).toBe("invalid config: config.json at acess_token: unknown key")
     }))
 
+  it.effect("an object or array found where a name or value goes is named by its type, not quoted", () =>
+    Effect.gen(function*() {
+      expect(yield* problem({ client_id: "app", client_secret: "cs_1", connection_id: ["pasted-secret-value"] })).toBe(
+        "invalid config: config.json at connection_id: Expected string, actual an array"
+      )
+      expect(yield* problem({ client_id: "app", client_secret: "cs_1", presets: [{ token: "pasted-secret-value" }] })).toBe(
+        "invalid config: config.json at presets[0]: Expected string, actual an object"
+      )
+    }))
+
   it.effect("blank secrets are refused, located", () =>
     Effect.gen(function*() {
       expect(yield* problem({ client_id: "app", client_secret: " \t " })).toBe("invalid config: config.json at client_secret: must not be empty or blank")

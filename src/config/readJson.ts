@@ -143,7 +143,9 @@ const describe = (
       ? "unknown key"
       : (issue.path.some((segment) => keys.has(String(segment)))
         ? issue.message.replace(/, actual [\s\S]*$/, ", actual value not shown (a secret)")
-        : withoutSecrets(issue.message, secrets)).replace(/\s+/g, " ")
+        // an object or array found where a value goes is named by its type: whatever it holds stays unquoted
+        : withoutSecrets(issue.message, secrets).replace(/, actual ([[{])[\s\S]*$/, (_, open) => `, actual ${open === "[" ? "an array" : "an object"}`))
+        .replace(/\s+/g, " ")
   const [first, ...rest] = telling.length > 0 ? telling : issues
   if (first === undefined) return { path: "", detail: "does not match the expected shape" }
   // the input as a whole is of the wrong type (a JSON string holding the config, an array of configs): its type

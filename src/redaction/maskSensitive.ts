@@ -5,14 +5,13 @@
  * like a US taxpayer number whatever the manifest says. Any text shaped like an SSN is masked as well.
  */
 import type { Manifest } from "../manifest/Manifest.js"
+import { maskSsnShapes } from "./redact.js"
 
 /** Names of taxpayer numbers: masked to their last four digits, as people are used to seeing them. */
 const TAXPAYER_NUMBERS: ReadonlySet<string> = new Set(["ssn", "itin", "social_security_number"])
 
 /** Masked whatever the manifest declares. */
 const ALWAYS: ReadonlyArray<string> = [...TAXPAYER_NUMBERS, "tax_id"]
-
-const SSN_SHAPED = /(?<![\d-])\d{3}-\d{2}-\d{4}(?![\d-])/g
 
 /** The names of the sensitive fields: the last segment of each path of `sensitive_fields`, and the usual ones. */
 export const sensitiveFieldNames = (manifest: Pick<Manifest, "sensitive_fields">): ReadonlySet<string> =>
@@ -32,7 +31,7 @@ const masked = (field: string, value: unknown): unknown => {
 
 /** `value` with every sensitive field (by name, at any depth) masked, and SSN-shaped text masked in every string. */
 export const maskSensitive = (value: unknown, names: ReadonlySet<string>): unknown => {
-  if (typeof value === "string") return value.replace(SSN_SHAPED, "***-**-****")
+  if (typeof value === "string") return maskSsnShapes(value)
   if (Array.isArray(value)) return value.map((v) => maskSensitive(v, names))
   if (!isObject(value)) return value
   return Object.fromEntries(Object.entries(value).map(([key, v]) => {

@@ -99,4 +99,7 @@ export const redactCredentials = (text: string): string => {
 }
 
 /** A message (error, log) as it may be printed: credentials redacted, SSN-shaped numbers masked. */
-export const redactText = (text: string): string => redactCredentials(text).replace(SSN_SHAPED, "***-**-****")
+export const redactText = (text: string): string => maskSsnShapes(redactCredentials(text))
+
+/** `text` with numbers shaped like a US Social Security number masked. */
+export const maskSsnShapes = (text: string): string => text.replace(SSN_SHAPED, "***-**-****")
