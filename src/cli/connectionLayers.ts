@@ -13,11 +13,10 @@ import {
   connectionOptions,
   expandHome,
   holdsTokens,
-  insecureHttpDetail,
+  insecureUrls,
   tokenStoreKey,
   tokenStorePath
 } from "../config/connectionOptions.js"
-import { InputError } from "../config/InputError.js"
 import { isHttpUrl, isInsecureHttp } from "../http/urls.js"
 import { redactCredentials } from "../redaction/redact.js"
 import type { ConnectorConfig } from "../config/ConnectorConfig.js"
@@ -85,14 +84,7 @@ export const storeConnection = (
         })
       }
     }
-    if (config !== undefined && file !== undefined && !allowInsecureHttp) {
-      for (const key of ["base_url", "authorize_url"] as const) {
-        const url = config[key]
-        if (url !== undefined && isInsecureHttp(url)) {
-          return yield* new InputError({ reason: "Invalid", input: "config", source: file, path: key, detail: insecureHttpDetail })
-        }
-      }
-    }
+    if (config !== undefined && file !== undefined && !allowInsecureHttp) yield* insecureUrls(config, file)
     const chosen = selection.presets.length > 0 || selection.actions.length > 0
     // the flags' presets and actions are checked by the command; the config's here, located in the file
     const selected = chosen || config === undefined || file === undefined

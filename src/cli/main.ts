@@ -53,9 +53,14 @@ const globalOptionsFirst = (argv: ReadonlyArray<string>): Array<string> => {
       others.push(...rest.slice(i))
       break
     }
-    if (arg.startsWith("--log-level=")) global.push(arg)
-    else if (arg === "--log-level") global.push(arg, ...rest.slice(i + 1, i + 2)), i++
-    else others.push(arg)
+    if (arg.startsWith("--log-level=")) {
+      global.push(arg)
+    } else if (arg === "--log-level") {
+      global.push(arg, ...rest.slice(i + 1, i + 2))
+      i++
+    } else {
+      others.push(arg)
+    }
   }
   return [runtime, script, ...global, ...others]
 }

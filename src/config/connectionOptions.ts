@@ -33,10 +33,21 @@ export const tokenStoreKey = (where: { readonly source: string; readonly path: s
     )
   )
 
-/** Why a plain-http URL to another host is refused, and how to allow it. */
-export const insecureHttpDetail =
-  "http:// to a host other than this machine would send the client secret and the tokens unencrypted: use https, " +
-  "or allow it with allow_insecure_http: true (or --allow-insecure-http)"
+/**
+ * Fails on the first of the config's URLs that is plain http to a host other than this machine: its requests
+ * would carry the client secret and the tokens unencrypted (the config's allow_insecure_http is the caller's).
+ */
+export const insecureUrls = (config: Pick<ConnectorConfig, "base_url" | "authorize_url">, file: string): Effect.Effect<void, InputError> => {
+  const key = (["base_url", "authorize_url"] as const).find((k) => config[k] !== undefined && isInsecureHttp(config[k]))
+  return key === undefined ? Effect.void : Effect.fail(new InputError({
+    reason: "Invalid",
+    input: "config",
+    source: file,
+    path: key,
+    detail: "http:// to a host other than this machine would send the client secret and the tokens unencrypted: use https, " +
+      "or allow it with allow_insecure_http: true (or --allow-insecure-http)"
+  }))
+}
 
 /** `~/x` → the home directory's x. */
 export const expandHome = (path: string): string => (path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path)
@@ -97,16 +108,16 @@ export const connectionOptions = (
       authorizeUrl: config.authorize_url,
       allowInsecureHttp: config.allow_insecure_http === true || allowInsecureHttp
     }
-    const invalid = (path: string, detail: string) => new InputError({ reason: "Invalid", input: "config", source: file, path, detail })
-    if (!base.allowInsecureHttp) {
-      for (const key of ["base_url", "authorize_url"] as const) {
-        const url = config[key]
-        if (url !== undefined && isInsecureHttp(url)) return yield* invalid(key, insecureHttpDetail)
-      }
-    }
+    if (!base.allowInsecureHttp) yield* insecureUrls(config, file)
     const startDate = config.start_date
     if (holdsTokens(config) && config.token_store !== undefined) {
-      return yield* invalid("token_store", "give either the tokens (access_token, refresh_token) or token_store, not both")
+      return yield* new InputError({
+        reason: "Invalid",
+        input: "config",
+        source: file,
+        path: "token_store",
+        detail: "give either the tokens (access_token, refresh_token) or token_store, not both"
+      })
     }
     if (holdsTokens(config)) {
       const chosen = (selection.presets?.length ?? 0) > 0 || (selection.actions?.length ?? 0) > 0

@@ -50,7 +50,7 @@ export const limitMessage = (limit: "BodySize" | "Deadline", request: TransportR
     : `the response did not arrive whole within ${Duration.format(request.deadline ?? Duration.zero)}`
 
 /** 67108864 → "64 MiB" */
-export const formatBytes = (bytes: number): string => {
+const formatBytes = (bytes: number): string => {
   const units = [["GiB", 1024 ** 3], ["MiB", 1024 ** 2], ["KiB", 1024]] as const
   for (const [unit, size] of units) if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`
   return `${bytes.toLocaleString("en-US")} bytes`
