@@ -138,14 +138,14 @@ describe("Justworks (library entry)", () => {
         const justworks = yield* Justworks
         const rows = deductionRows(mock, 3, "Library")
         const plan = yield* justworks.planWrite("create_deductions", [...rows, { ...rows[0], amount: -5 }])
-        expect(plan.invalid.map((r) => [r.row.position, r.problems])).toEqual([[4, ["amount: Expected a number >= 1, actual -5"]]])
+        expect(plan.invalid.map((r) => [r.row.position, r.problems])).toEqual([[4, ["amount: Expected a number >= 1"]]])
         const results = Chunk.toArray(yield* Stream.runCollect(justworks.write(plan, { partial: true })))
         expect(results.map((r) => [r.position, r.status])).toEqual([[4, "invalid"], [1, "applied"], [2, "applied"], [3, "applied"]])
         expect(mock.store.writtenDeductions().map((d) => d.description)).toEqual(["Library 1", "Library 2", "Library 3"])
         // a raw action's body is checked against the request schema before any request
         const posts = mock.requests.filter((r) => r.method === "POST").length
         const badBody = yield* Effect.flip(justworks.action("create_deductions", { items: [{ ...rows[0], operation_id: "x", amount: "12.50" }] }))
-        expect(badBody.message).toBe('action create_deductions: items[0].amount: Expected number, actual "12.50"')
+        expect(badBody.message).toBe('action create_deductions: items[0].amount: Expected number')
         expect(mock.requests.filter((r) => r.method === "POST")).toHaveLength(posts)
         const notBatch = yield* Effect.flip(justworks.planWrite("get_company", []))
         expect(notBatch.message).toBe("action get_company does not take rows; batch actions: create_deductions, update_deductions, cancel_deductions")

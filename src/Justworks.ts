@@ -3,7 +3,7 @@
  * healthchecks, and answers scope questions. `Justworks.layer(options)` wires everything.
  */
 import { NodeContext, NodeHttpClient } from "@effect/platform-node"
-import { Clock, Context, Duration, Effect, Either, Layer, type Redacted, Stream } from "effect"
+import { Clock, Context, Duration, Effect, Either, Layer, Option, type Redacted, Stream } from "effect"
 import { fileURLToPath } from "node:url"
 import { ActionRunner, type ActionInput, type ActionError } from "./actions/ActionRunner.js"
 import { OAuthClient } from "./auth/OAuthClient.js"
@@ -17,8 +17,11 @@ import { Healthchecks, type HealthReport } from "./health/Healthchecks.js"
 import type { ApiError } from "./http/ApiError.js"
 import { ApiClient } from "./http/ApiClient.js"
 import { HttpTransport } from "./http/HttpTransport.js"
+import { InsecureConnection } from "./http/InsecureConnection.js"
 import type { Connector } from "./model/Connector.js"
 import { ConnectorModel } from "./model/ConnectorModel.js"
+import { isInsecureHttp } from "./net/urls.js"
+import { redactCredentials, registerSecret, registerUrlSecrets } from "./redaction/redact.js"
 import { RecordValidation, type ValidationMode } from "./runtime/RecordValidation.js"
 import { StreamReader, type ApiRecord, type ReadEvent, type ReadFailure, type ReadOptions } from "./runtime/StreamReader.js"
 import { minimalScopesFor, scopeClosureFor, type Selection, type UnknownSelection } from "./scopes/ScopeAlgebra.js"
@@ -49,6 +52,26 @@ const memoryStore = (options: JustworksOptions, declaredScopes: ReadonlyArray<st
     return store
   }))
 
+/**
+ * The store, telling the redaction registry the tokens it hands out and takes in: every token a connection
+ * uses passes through it (a refreshed pair is stored before it is used), so none is ever printed.
+ */
+const registeringSecrets = (store: Layer.Layer<TokenStore, TokenStoreError>): Layer.Layer<TokenStore, TokenStoreError> => {
+  const register = (connection: StoredConnection) => {
+    registerSecret(connection.accessToken)
+    registerSecret(connection.refreshToken)
+  }
+  return Layer.effect(
+    TokenStore,
+    Effect.map(TokenStore, (inner) =>
+      TokenStore.of({
+        ...inner,
+        get: (connectionId) => Effect.tap(inner.get(connectionId), (found) => Effect.sync(() => Option.map(found, register))),
+        put: (connection) => Effect.zipRight(Effect.sync(() => register(connection)), inner.put(connection))
+      }))
+  ).pipe(Layer.provide(store))
+}
+
 /** The manifest shipped with the package. */
 export const defaultManifestFile = fileURLToPath(new URL("../connector.yaml", import.meta.url))
 
@@ -75,6 +98,11 @@ export interface JustworksOptions {
   readonly validation?: ValidationMode | undefined
   /** how requests go out (default: undici's keep-alive agent); e.g. a transport with a proxy or tracing */
   readonly transport?: Layer.Layer<HttpTransport> | undefined
+  /**
+   * allow http:// URLs (API, token, revoke, authorize) to a host other than this machine, whose requests carry
+   * the client secret and tokens unencrypted (default false: the layer fails with `InsecureConnection`)
+   */
+  readonly allowInsecureHttp?: boolean | undefined
 }
 
 export interface ConnectionTokens {
@@ -129,6 +157,11 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
   static layer = (options: JustworksOptions) => {
     const connectorLayer = ConnectorModel.layer(options.manifestFile ?? defaultManifestFile).pipe(Layer.provide(NodeContext.layer))
     return Layer.unwrapEffect(Effect.gen(function*() {
+      registerSecret(options.clientSecret)
+      registerUrlSecrets(options.baseUrl)
+      registerUrlSecrets(options.authorizeUrl)
+      registerSecret(options.tokens?.accessToken)
+      registerSecret(options.tokens?.refreshToken)
       const loaded = options.connector ?? (yield* Effect.provide(ConnectorModel, connectorLayer))
       const auth = oauthSettings(loaded.auth, {
         baseUrl: options.baseUrl ?? loaded.requester.base_url,
@@ -136,11 +169,22 @@ export class Justworks extends Context.Tag("justworks-connector/Justworks")<Just
         clientSecret: options.clientSecret,
         authorizeUrl: options.authorizeUrl
       })
+      if (options.allowInsecureHttp !== true) {
+        const urls = [
+          ["API base URL", options.baseUrl ?? loaded.requester.base_url],
+          ["token URL", auth.tokenUrl],
+          ["revoke URL", auth.revokeUrl],
+          ["authorize URL", auth.authorizeUrl]
+        ] as const
+        for (const [setting, url] of urls) {
+          if (isInsecureHttp(url)) return yield* new InsecureConnection({ reason: "PlainHttp", setting, url: redactCredentials(url) })
+        }
+      }
       const base = Layer.mergeAll(
         ConnectorModel.layerLoaded(loaded),
         NodeHttpClient.layerUndici,
         OAuthClient.layer(auth).pipe(Layer.provide(NodeHttpClient.layerUndici)),
-        options.tokenStore ?? memoryStore(options, Object.keys(loaded.scopeGraph.scopes), auth.accessTokenLifetime)
+        registeringSecrets(options.tokenStore ?? memoryStore(options, Object.keys(loaded.scopeGraph.scopes), auth.accessTokenLifetime))
       )
       const tokens = Layer.provideMerge(
         TokenProvider.layer({

@@ -1,7 +1,8 @@
 /**
  * Runs any declared action: checks the connection's granted scopes cover it, maps the input onto the
  * endpoint's path parameters, query parameters (as the OpenAPI description declares them) and body, checks
- * the body against the request schema, and calls it through the HTTP pipeline. No action-specific code.
+ * the body against the request schema, calls it through the HTTP pipeline, and checks the answer against the
+ * success response's schema. No action-specific code.
  */
 import { Context, Effect, Layer, Schema } from "effect"
 import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
@@ -10,9 +11,10 @@ import { ApiClient } from "../http/ApiClient.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
 import { closure, presetsGranting } from "../scopes/ScopeAlgebra.js"
 import { makeBodyChecker } from "./actionBody.js"
+import { makeResponseChecker } from "./actionResponse.js"
 
 export class ActionError extends Schema.TaggedError<ActionError>()("ActionError", {
-  reason: Schema.Literal("UnknownAction", "InvalidInput", "ScopeNotGranted"),
+  reason: Schema.Literal("UnknownAction", "InvalidInput", "ScopeNotGranted", "InvalidResponse"),
   action: Schema.String,
   detail: Schema.String
 }) {
@@ -36,6 +38,7 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
     const ids = [...connector.actions.keys()]
     const graph = connector.scopeGraph
     const checkBody = makeBodyChecker(connector)
+    const checkResponse = makeResponseChecker(connector)
 
     const authorize = (id: string) =>
       Effect.gen(function*() {
@@ -86,7 +89,12 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
         const body = takesBody ? ("body" in rest ? rest["body"] : rest) : undefined
         const problem = takesBody ? checkBody(id, input) : undefined
         if (problem !== undefined) return yield* fail("InvalidInput", `${problem.path === "" ? "the body" : problem.path}: ${problem.message}`)
-        return yield* api.call(endpoint.id, { path, query, ...(body === undefined ? {} : { body }) })
+        const answer = yield* api.call(endpoint.id, { path, query, ...(body === undefined ? {} : { body }) })
+        const wrong = checkResponse(id, answer)
+        if (wrong !== undefined) {
+          return yield* fail("InvalidResponse", `the API's answer does not match the OpenAPI description at ${wrong.path === "" ? "its body" : wrong.path}: ${wrong.message}`)
+        }
+        return answer
       })
 
     return ActionRunner.of({ actions: ids, authorize, run })

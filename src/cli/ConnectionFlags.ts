@@ -25,6 +25,12 @@ export const storeFlagNames = {
   authorizeUrl: "authorize-url"
 } as const
 
+export const allowInsecureHttpOption = Options.boolean("allow-insecure-http").pipe(
+  Options.withDescription(
+    "allow http:// base and authorize URLs to a host other than this machine (the client secret and the tokens then travel unencrypted; loopback addresses may always use http)"
+  )
+)
+
 export const storeFlags = {
   config: Options.optional(configOption),
   clientId: Options.text(storeFlagNames.clientId).pipe(
@@ -52,7 +58,8 @@ export const storeFlags = {
   authorizeUrl: Options.text(storeFlagNames.authorizeUrl).pipe(
     Options.withDescription("where users grant access (default: the config's authorize_url, else the manifest's)"),
     Options.optional
-  )
+  ),
+  allowInsecureHttp: allowInsecureHttpOption
 }
 
 export interface StoreFlags {
@@ -63,4 +70,5 @@ export interface StoreFlags {
   readonly connection: Option.Option<string>
   readonly baseUrl: Option.Option<string>
   readonly authorizeUrl: Option.Option<string>
+  readonly allowInsecureHttp: boolean
 }

@@ -26,15 +26,3 @@ export const parseActionInput = (value: string): Effect.Effect<ActionInputObject
     }
     return json
   })
-
-const SSN_KEY = /^(ssn|social_security_number)$/i
-
-/** The output with Social Security numbers masked to their last four digits. */
-export const maskSensitive = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(maskSensitive)
-  if (!isJsonObject(value)) return value
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [
-    k,
-    SSN_KEY.test(k) && typeof v === "string" ? `***-**-${v.replace(/\D/g, "").slice(-4)}` : maskSensitive(v)
-  ]))
-}

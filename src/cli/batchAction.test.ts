@@ -67,8 +67,8 @@ describe("batch actions on the command line", () => {
     expect(refused.code).toBe(1)
     expect(hasStackTrace(refused.stderr)).toBe(false)
     expect(refused.stderr.trim().split("\n")).toEqual([
-      `justworks-connector: ${tmp.file("invalid.jsonl")} line 2: amount: Expected number, actual "12.50"`,
-      `justworks-connector: ${tmp.file("invalid.jsonl")} line 4: start_date: Expected a date (YYYY-MM-DD), actual "2026-13-01"`,
+      `justworks-connector: ${tmp.file("invalid.jsonl")} line 2: amount: Expected number`,
+      `justworks-connector: ${tmp.file("invalid.jsonl")} line 4: start_date: Expected a date (YYYY-MM-DD)`,
       "justworks-connector: 2 of 6 rows are invalid; nothing was sent (--partial sends the 4 valid rows)"
     ])
     expect(refused.stdout).toBe("")

@@ -39,7 +39,7 @@ describe("connect, healthcheck, disconnect", () => {
     expect(url).toContain("scope=member.detail%3Aread")
     // the "browser": the mock approves and redirects to the loopback callback
     const landing = await fetch(url!)
-    expect(await landing.text()).toMatch(/received the authorization/)
+    expect(await landing.text()).toMatch(/^justworks-connector is connected\. You can close this window/)
     const connected = await waitForOutput(child.stdout, /Connected/)
     expect(await exited).toBe(0)
     expect(connected).toMatch(/Connected "default" with scopes member\.detail:read; tokens stored encrypted in /)

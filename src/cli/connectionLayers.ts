@@ -8,8 +8,17 @@ import { join, resolve } from "node:path"
 import { defaultManifestFile, Justworks } from "../Justworks.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
 import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
-import { configSelection, connectionOptions, expandHome, holdsTokens, tokenStoreKey, tokenStorePath } from "../config/connectionOptions.js"
-import { isHttpUrl } from "../config/ConnectorConfig.js"
+import {
+  configSelection,
+  connectionOptions,
+  expandHome,
+  holdsTokens,
+  insecureUrls,
+  tokenStoreKey,
+  tokenStorePath
+} from "../config/connectionOptions.js"
+import { isHttpUrl, isInsecureHttp } from "../net/urls.js"
+import { redactCredentials } from "../redaction/redact.js"
 import type { ConnectorConfig } from "../config/ConnectorConfig.js"
 import { loadConfig } from "../config/loadConfig.js"
 import { readManifestEssentials } from "../config/ManifestEssentials.js"
@@ -21,6 +30,9 @@ import { storeFlagNames, type StoreFlags } from "./ConnectionFlags.js"
 import { UsageError } from "./UsageError.js"
 import type { ValidationMode } from "../runtime/RecordValidation.js"
 
+const insecureHttpFlagDetail =
+  "http:// to a host other than this machine would send the client secret and the tokens unencrypted: use https, or pass --allow-insecure-http"
+
 /** Where `connect` keeps tokens unless told otherwise. */
 export const defaultTokenStore = (): string =>
   join(process.env["XDG_DATA_HOME"] || join(homedir(), ".local", "share"), "justworks-connector", "tokens.db")
@@ -28,6 +40,8 @@ export const defaultTokenStore = (): string =>
 /** What the command line overrides of a connection's settings. */
 export interface ConnectionOverrides {
   readonly validation?: ValidationMode | undefined
+  /** allow plain http to a host other than this machine (`--allow-insecure-http`) */
+  readonly allowInsecureHttp?: boolean | undefined
 }
 
 /** The connection of a config file: its tokens, or the token store it names. */
@@ -35,7 +49,7 @@ export const configConnection = (file: string, overrides: ConnectionOverrides = 
   Layer.unwrapEffect(Effect.gen(function*() {
     const config = yield* loadConfig(file)
     const graph = yield* readManifestEssentials(defaultManifestFile)
-    const found = yield* connectionOptions(config, file, graph)
+    const found = yield* connectionOptions(config, file, graph, overrides.allowInsecureHttp ?? false)
     const settings = overrides.validation === undefined ? found : { ...found, options: { ...found.options, validation: overrides.validation } }
     const connectionId = config.connection_id ?? "default"
     const info = ConnectionInfo.of({
@@ -53,14 +67,17 @@ export const configConnection = (file: string, overrides: ConnectionOverrides = 
 /**
  * A connection of the token store, for connect, disconnect and healthcheck: flags first, then the config
  * file if one is given (`loaded`: its contents, when the caller has read it already), then environment
- * variables and defaults.
+ * variables and defaults. Only `create` makes a token store that is not there (connect does).
  */
 export const storeConnection = (
   flags: StoreFlags,
   selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> },
-  loaded?: ConnectorConfig
+  options: { readonly create: boolean; readonly loaded?: ConnectorConfig | undefined }
 ) =>
   Layer.unwrapEffect(Effect.gen(function*() {
+    const file = Option.getOrUndefined(flags.config)
+    const config = file === undefined ? undefined : options.loaded ?? (yield* loadConfig(file))
+    const allowInsecureHttp = flags.allowInsecureHttp || config?.allow_insecure_http === true
     for (const key of ["baseUrl", "authorizeUrl"] as const) {
       const value = flags[key]
       if (Option.isSome(value) && !isHttpUrl(value.value)) {
@@ -69,9 +86,14 @@ export const storeConnection = (
           message: `--${storeFlagNames[key]} must be an http(s) URL such as https://public-api.justworks.com, got ${JSON.stringify(value.value)}`
         })
       }
+      if (Option.isSome(value) && !allowInsecureHttp && isInsecureHttp(value.value)) {
+        return yield* new UsageError({
+          reason: "InvalidOption",
+          message: `--${storeFlagNames[key]} ${redactCredentials(value.value)}: ${insecureHttpFlagDetail}`
+        })
+      }
     }
-    const file = Option.getOrUndefined(flags.config)
-    const config = file === undefined ? undefined : loaded ?? (yield* loadConfig(file))
+    if (config !== undefined && file !== undefined && !allowInsecureHttp) yield* insecureUrls(config, file)
     const chosen = selection.presets.length > 0 || selection.actions.length > 0
     // the flags' presets and actions are checked by the command; the config's here, located in the file
     const selected = chosen || config === undefined || file === undefined
@@ -108,7 +130,8 @@ export const storeConnection = (
       connectionId,
       baseUrl: Option.getOrUndefined(flags.baseUrl) ?? config?.base_url,
       authorizeUrl: Option.getOrUndefined(flags.authorizeUrl) ?? config?.authorize_url,
-      tokenStore: SqliteTokenStore.layerFile(tokenStore, key)
+      allowInsecureHttp,
+      tokenStore: SqliteTokenStore.layerFile(tokenStore, key, { create: options.create })
     })
     return Layer.merge(layer, Layer.succeed(ConnectionInfo, info))
   }))
@@ -128,8 +151,8 @@ export const healthcheckConnection = (flags: StoreFlags) =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const file = Option.getOrUndefined(flags.config)
     const given = storeFlagsGiven(flags)
-    if (file === undefined) return storeConnection(flags, { presets: [], actions: [] })
-    if (given.length === 0) return configConnection(file)
+    if (file === undefined) return storeConnection(flags, { presets: [], actions: [] }, { create: false })
+    if (given.length === 0) return configConnection(file, { allowInsecureHttp: flags.allowInsecureHttp })
     const config = yield* loadConfig(file)
     if (holdsTokens(config)) {
       return yield* new UsageError({
@@ -137,7 +160,7 @@ export const healthcheckConnection = (flags: StoreFlags) =>
         message: `${file} holds its own tokens: ${given.join(", ")} ${given.length === 1 ? "applies" : "apply"} to a connection of the token store; pass either`
       })
     }
-    return storeConnection(flags, { presets: [], actions: [] }, config)
+    return storeConnection(flags, { presets: [], actions: [] }, { create: false, loaded: config })
   }))
 
 /** The stateful mock API, started in this process, and a connection to it holding every scope. */

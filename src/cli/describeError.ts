@@ -1,9 +1,11 @@
 /**
  * Every failure a command can end with, as one line for a human and an Airbyte `failure_type`: the user's
  * configuration (config_error), something worth retrying (transient_error), or the connector (system_error).
- * Messages of the connector's errors never hold secrets; anything else is reported by its tag alone.
+ * Messages of the connector's errors never hold secrets (and pass through the redaction of printed text); anything
+ * else is reported by its tag alone.
  */
 import { Predicate } from "effect"
+import { redactText } from "../redaction/redact.js"
 
 export interface DescribedError {
   readonly message: string
@@ -22,7 +24,8 @@ export const describeError = (error: unknown): DescribedError => {
   if (!isTagged(error)) {
     return { message: "unexpected failure (a defect of justworks-connector; please report it)", failureType: "system_error" }
   }
-  const message = firstLine(error.message)
+  // an API may echo what it was sent (a token, a tax id): the message as it may be printed
+  const message = redactText(firstLine(error.message))
   const reason = error.reason
   switch (error._tag) {
     case "InputError":
@@ -30,11 +33,13 @@ export const describeError = (error: unknown): DescribedError => {
     case "ManifestError":
     case "UnknownSelection":
     case "ReconnectRequired":
-    case "ActionError":
     case "AuthorizationFailed":
+    case "InsecureConnection":
       return { message, failureType: "config_error" }
     case "TokenEndpointError":
       return { message, failureType: reason === "Transport" ? "transient_error" : "config_error" }
+    case "ActionError":
+      return { message, failureType: reason === "InvalidResponse" ? "system_error" : "config_error" }
     case "WriteError":
       return { message, failureType: reason === "Journal" ? "system_error" : "config_error" }
     case "TokenStoreError":

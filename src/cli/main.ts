@@ -9,7 +9,7 @@
 import { Command, HelpDoc, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { Cause, Clock, Console, Effect, Exit, Layer, Logger, LogLevel, Option } from "effect"
+import { Cause, Clock, Console, Effect, Exit, Layer, Logger, LogLevel, Option, Predicate } from "effect"
 import packageJson from "../../package.json" with { type: "json" }
 import { errorTrace } from "./airbyte/AirbyteMessage.js"
 import { AirbyteOutput } from "./airbyte/AirbyteOutput.js"
@@ -25,6 +25,7 @@ import { scopesCommand } from "./commands/scopesCommand.js"
 import { specCommand } from "./commands/specCommand.js"
 import { syncCommand, syncDatabase } from "./commands/syncCommand.js"
 import type { StoreFlags } from "./ConnectionFlags.js"
+import { redactCredentials, redactText } from "../redaction/redact.js"
 import { describeError } from "./describeError.js"
 import { lazyLayer } from "./lazy.js"
 import { stderrLogger } from "./stderrLogger.js"
@@ -40,24 +41,102 @@ class Reported {
 const stderrLine = (error: unknown) => Console.error(`justworks-connector: ${describeError(error).message}`)
 
 /**
+ * @effect/cli reads its own options (`--log-level`) only before the command: wherever they are given, they are
+ * moved there, so `sync --mock --log-level debug` works as `--log-level debug sync --mock` does.
+ */
+const globalOptionsFirst = (argv: ReadonlyArray<string>): Array<string> => {
+  const [runtime = "", script = "", ...rest] = argv
+  const global: Array<string> = []
+  const others: Array<string> = []
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!
+    if (arg === "--") {
+      others.push(...rest.slice(i))
+      break
+    }
+    if (arg.startsWith("--log-level=")) {
+      global.push(arg)
+    } else if (arg === "--log-level") {
+      global.push(arg, ...rest.slice(i + 1, i + 2))
+      i++
+    } else {
+      others.push(arg)
+    }
+  }
+  return [runtime, script, ...global, ...others]
+}
+
+const argv = globalOptionsFirst(process.argv)
+
+/**
+ * @effect/cli checks a file option with `FileSystem.exists`, which dies on anything but "not found" (a path
+ * through a file, no permission): the path is the user's mistake, not a bug, and is named as such.
+ */
+const unusablePath = (defect: unknown): string | undefined => {
+  if (!Predicate.isTagged(defect, "SystemError")) return undefined
+  const { module, pathOrDescriptor, description } = defect as { module?: unknown; pathOrDescriptor?: unknown; description?: unknown }
+  return module === "FileSystem" && typeof pathOrDescriptor === "string"
+    ? `${pathOrDescriptor}: cannot be used${typeof description === "string" ? ` (${description})` : ""}`
+    : undefined
+}
+
+/** ANSI escape sequences (colours, bold) of @effect/cli's help and error texts. */
+const ANSI = /\x1b\[[0-9;]*m/g
+const plainText = (stream: NodeJS.WriteStream) => (text: string) => (isTty(stream) ? text : text.replace(ANSI, ""))
+const forStdout = plainText(process.stdout)
+const forStderr = plainText(process.stderr)
+
+/** Printed arguments: text redacted of credentials (and plain on a pipe or with NO_COLOR), anything else as is. */
+const printable = (plain: (text: string) => string) => (arg: unknown): unknown =>
+  typeof arg === "string" ? plain(redactCredentials(arg)) : arg
+
+/**
+ * The console every command prints through: no line (a result, a table, a message) shows a credential. Help goes
+ * through it too, without colours when the output is not a terminal.
+ */
+const printingConsole = (real: Console.Console): Console.Console => ({
+  ...real,
+  log: (...args) => real.log(...args.map(printable(forStdout))),
+  info: (...args) => real.info(...args.map(printable(forStdout))),
+  error: (...args) => real.error(...args.map(printable(forStderr))),
+  warn: (...args) => real.warn(...args.map(printable(forStderr)))
+})
+
+/**
  * @effect/cli prints a command line it cannot parse (a missing option, a directory given for a file) as bare
  * text on stderr before failing. The parser runs with a console whose `error` prints nothing, and the failure
  * is printed once, each line with the program's name (`parseFailure`); commands run with the real console.
  */
 const realConsoles = new WeakMap<Console.Console, Console.Console>()
 const quietParser = (real: Console.Console): Console.Console => {
-  const quiet: Console.Console = { ...real, error: () => Effect.void }
-  realConsoles.set(quiet, real)
+  const printing = printingConsole(real)
+  const quiet: Console.Console = { ...printing, error: () => Effect.void }
+  realConsoles.set(quiet, printing)
   return quiet
 }
 const withRealConsole = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.consoleWith((current) => Effect.withConsole(effect, realConsoles.get(current) ?? current))
 
+/** The name of an option (`--config` of `--config=a.json`); undefined for anything else. */
+const optionName = (arg: string): string | undefined => (/^--[A-Za-z]/.test(arg) ? arg.split("=")[0] : undefined)
+
+/**
+ * @effect/cli takes the first of an option given twice and calls the second an unknown argument: say what
+ * happened instead.
+ */
+const parseProblem = (line: string): string => {
+  const unknown = /^Received unknown argument: '(.*)'$/.exec(line)
+  const name = unknown === null ? undefined : optionName(unknown[1]!)
+  if (name === undefined) return line
+  const given = argv.slice(2).filter((arg) => optionName(arg) === name).length
+  return given > 1 ? `${name} is given ${given} times: give it once` : line
+}
+
 const parseFailure = (error: ValidationError.ValidationError) =>
   Effect.zipRight(
     Console.error(
-      HelpDoc.toAnsiText(error.error).split("\n").map((line) => line.trim()).filter((line) => line !== "")
-        .map((line) => `justworks-connector: ${line}`).join("\n")
+      HelpDoc.toAnsiText(error.error).split("\n").map((line) => line.replace(ANSI, "").trim()).filter((line) => line !== "")
+        .map((line) => `justworks-connector: ${redactText(parseProblem(line))}`).join("\n")
     ),
     Effect.fail(new Reported())
   )
@@ -76,7 +155,7 @@ const airbyteFailures = <R, E>(effect: Effect.Effect<void, E, R>) =>
 const airbyteOutput = Layer.merge(AirbyteOutput.layerStdout, AirbyteOutput.logger)
 
 /** The human commands log warnings and errors to stderr; `--log-level LEVEL` shows more. */
-const logLevelGiven = process.argv.some((arg) => arg === "--log-level" || arg.startsWith("--log-level="))
+const logLevelGiven = argv.some((arg) => arg === "--log-level" || arg.startsWith("--log-level="))
 const humanLogs = logLevelGiven ? stderrLogger : Layer.merge(stderrLogger, Logger.minimumLogLevel(LogLevel.Warning))
 
 /** The other commands: one line on stderr. */
@@ -85,10 +164,14 @@ const humanFailures = <R, E>(effect: Effect.Effect<void, E, R>) =>
 
 // connections, loaded when a command runs
 const connections = () => import("./connectionLayers.js")
-const configConnection = (file: string, validation: Option.Option<ValidationMode> = Option.none()) =>
-  lazyLayer(connections, (m) => m.configConnection(file, { validation: Option.getOrUndefined(validation) }))
-const storeConnection = (flags: StoreFlags, selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> }) =>
-  lazyLayer(connections, (m) => m.storeConnection(flags, selection))
+const configConnection = (file: string, overrides: { readonly validation?: Option.Option<ValidationMode>; readonly allowInsecureHttp: boolean }) =>
+  lazyLayer(connections, (m) =>
+    m.configConnection(file, { validation: Option.getOrUndefined(overrides.validation ?? Option.none()), allowInsecureHttp: overrides.allowInsecureHttp }))
+const storeConnection = (
+  flags: StoreFlags,
+  selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> },
+  options: { readonly create: boolean }
+) => lazyLayer(connections, (m) => m.storeConnection(flags, selection, options))
 const healthcheckConnection = (flags: StoreFlags) => lazyLayer(connections, (m) => m.healthcheckConnection(flags))
 const manifestOnly = lazyLayer(connections, (m) => m.manifestLayer)
 
@@ -101,6 +184,7 @@ const syncLayers = (args: {
   readonly streams: Option.Option<string>
   readonly startDate: Option.Option<string>
   readonly fullRefresh: boolean
+  readonly allowInsecureHttp: boolean
 }) =>
   lazyLayer(() => Promise.all([connections(), import("./syncLayers.js")]), ([c, sync]) => {
     type Mock = ReturnType<typeof c.mockConnection>
@@ -114,7 +198,7 @@ const syncLayers = (args: {
       : args.mock
       ? c.mockConnection(args.mockMembers, { validation: Option.getOrUndefined(args.validation) })
       : Option.isSome(args.config)
-      ? c.configConnection(args.config.value, { validation: Option.getOrUndefined(args.validation) })
+      ? c.configConnection(args.config.value, { validation: Option.getOrUndefined(args.validation), allowInsecureHttp: args.allowInsecureHttp })
       : Layer.fail(new UsageError({ reason: "MissingOption", message: "sync needs --config FILE (or --mock for the demo company)" }))
     // the connection first: a bad config creates no database
     return Layer.provideMerge(Layer.merge(sync.syncStore(syncDatabase(args)), sync.syncDisplay(isTty(process.stderr))), connection)
@@ -131,9 +215,14 @@ const human = <Name extends string, R, E, A>(command: Command.Command<Name, R, E
   command.pipe(Command.transformHandler(humanFailures), Command.provide(humanLogs), Command.transformHandler(withRealConsole))
 
 /** A command on the connection of its `--config` file. */
-const onConfig = <Name extends string, R, E, A extends { readonly config: string; readonly validation?: Option.Option<ValidationMode> }>(
+const onConfig = <
+  Name extends string,
+  R,
+  E,
+  A extends { readonly config: string; readonly allowInsecureHttp: boolean; readonly validation?: Option.Option<ValidationMode> }
+>(
   command: Command.Command<Name, R, E, A>
-) => command.pipe(Command.provide((args: A) => configConnection(args.config, args.validation)))
+) => command.pipe(Command.provide((args: A) => configConnection(args.config, args)))
 
 const commands = [
   airbyte(specCommand),
@@ -143,8 +232,9 @@ const commands = [
   human(onConfig(actionCommand)),
   human(scopesCommand),
   human(catalogEntryCommand.pipe(Command.provide(manifestOnly))),
-  human(connectCommand.pipe(Command.provide((args) => storeConnection(args, { presets: args.presets, actions: args.actions })))),
-  human(disconnectCommand.pipe(Command.provide((args) => storeConnection(args, none)))),
+  // only connect creates a token store
+  human(connectCommand.pipe(Command.provide((args) => storeConnection(args, { presets: args.presets, actions: args.actions }, { create: true })))),
+  human(disconnectCommand.pipe(Command.provide((args) => storeConnection(args, none, { create: false })))),
   human(healthcheckCommand.pipe(Command.provide((args) => healthcheckConnection(args)))),
   human(syncCommand.pipe(Command.provide(syncLayers)))
 ] as const
@@ -171,12 +261,12 @@ const teardown = <E, A>(exit: Exit.Exit<E, A>, onExit: (code: number) => void) =
   onExit(Exit.isSuccess(exit) ? 0 : Cause.isInterruptedOnly(exit.cause) ? 130 : 1)
 }
 
-Effect.consoleWith((real) => Effect.withConsole(cli(process.argv), quietParser(real))).pipe(
+Effect.consoleWith((real) => Effect.withConsole(cli(argv), quietParser(real))).pipe(
   Effect.catchIf(ValidationError.isValidationError, parseFailure),
   // a defect is a bug of the connector: one line, no stack trace
   Effect.catchAllDefect((defect) =>
     Effect.zipRight(
-      Console.error(`justworks-connector: unexpected failure (please report it): ${defect instanceof Error ? defect.message : String(defect)}`),
+      Console.error(`justworks-connector: ${redactText(unusablePath(defect) ?? `unexpected failure (please report it): ${defect instanceof Error ? defect.message : String(defect)}`)}`),
       Effect.fail(new Reported())
     )
   ),

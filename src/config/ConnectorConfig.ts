@@ -6,23 +6,25 @@
  * from the encrypted SQLite token store at `token_store`, filled by `justworks-connector connect`.
  */
 import { JSONSchema, Schema } from "effect"
+import { isHttpUrl } from "../net/urls.js"
 
-/** A non-empty string whose JSON Schema carries Airbyte's `airbyte_secret` (the UI masks it). */
+/** Not empty, not only white space (a value that is, is a mistake: a blank secret is sent as no secret). */
+const notBlank = (s: string) => s.trim().length > 0
+
+/** A string with more than white space whose JSON Schema carries Airbyte's `airbyte_secret` (the UI masks it). */
 const SecretString = Schema.String.pipe(
-  Schema.filter((s) => s.length > 0, {
-    message: () => "must not be empty",
-    jsonSchema: { minLength: 1, airbyte_secret: true }
+  Schema.filter(notBlank, {
+    message: () => "must not be empty or blank",
+    jsonSchema: { minLength: 1, pattern: "\\S", airbyte_secret: true }
   })
 )
 
 const Secret = Schema.Redacted(SecretString)
 
 const NonEmpty = Schema.String.pipe(
-  Schema.filter((s) => s.length > 0, { message: () => "must not be empty", jsonSchema: { minLength: 1 } })
+  Schema.filter(notBlank, { message: () => "must not be empty or blank", jsonSchema: { minLength: 1, pattern: "\\S" } })
 )
 
-/** An absolute http(s) URL with a host. */
-export const isHttpUrl = (s: string): boolean => /^https?:\/\/[^\s/]+/.test(s) && URL.canParse(s)
 
 const Url = Schema.String.pipe(
   Schema.filter(isHttpUrl, {
@@ -89,6 +91,11 @@ export const ConnectorConfig = Schema.Struct({
   authorize_url: Schema.optional(Url.annotations({
     title: "Authorize URL",
     description: "Where users grant access (default: the manifest's). Used by `connect`."
+  })),
+  allow_insecure_http: Schema.optional(Schema.Boolean.annotations({
+    title: "Allow plain HTTP",
+    description:
+      "Allow http:// base and authorize URLs to a host other than this machine: the client secret and the tokens then cross the network unencrypted. Default: false (loopback addresses may always use http)."
   })),
   start_date: Schema.optional(IsoDate.annotations({
     title: "Start date",

@@ -8,17 +8,22 @@ import { homedir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import type { JustworksOptions } from "../Justworks.js"
 import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
+import { isInsecureHttp } from "../net/urls.js"
+import { registerSecret } from "../redaction/redact.js"
 import { scopeClosureFor, type Selection, type UnknownSelection } from "../scopes/ScopeAlgebra.js"
 import type { ConnectorConfig } from "./ConnectorConfig.js"
 import { InputError } from "./InputError.js"
+import { shownName } from "./readJson.js"
 import type { ManifestEssentials } from "./ManifestEssentials.js"
 
 /** The environment variable holding the token store's encryption key. */
 export const tokenKeyVariable = "JUSTWORKS_TOKEN_KEY"
 
-/** The token store's key, or an error saying how to set it. */
+/** The token store's key (an empty variable counts as unset), or an error saying how to set it. */
 export const tokenStoreKey = (where: { readonly source: string; readonly path: string; readonly input: string }) =>
   Config.redacted(tokenKeyVariable).pipe(
+    Config.validate({ message: "empty", validation: (key) => Redacted.value(key).trim() !== "" }),
+    Effect.tap((key) => Effect.sync(() => registerSecret(key))),
     Effect.mapError(() =>
       new InputError({
         reason: "Invalid",
@@ -27,6 +32,22 @@ export const tokenStoreKey = (where: { readonly source: string; readonly path: s
       })
     )
   )
+
+/**
+ * Fails on the first of the config's URLs that is plain http to a host other than this machine: its requests
+ * would carry the client secret and the tokens unencrypted (the config's allow_insecure_http is the caller's).
+ */
+export const insecureUrls = (config: Pick<ConnectorConfig, "base_url" | "authorize_url">, file: string): Effect.Effect<void, InputError> => {
+  const key = (["base_url", "authorize_url"] as const).find((k) => config[k] !== undefined && isInsecureHttp(config[k]))
+  return key === undefined ? Effect.void : Effect.fail(new InputError({
+    reason: "Invalid",
+    input: "config",
+    source: file,
+    path: key,
+    detail: "http:// to a host other than this machine would send the client secret and the tokens unencrypted: use https, " +
+      "or allow it with allow_insecure_http: true (or --allow-insecure-http)"
+  }))
+}
 
 /** `~/x` → the home directory's x. */
 export const expandHome = (path: string): string => (path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path)
@@ -48,7 +69,7 @@ export const configSelection = (
       input: "config",
       source: file,
       path: `${kind}[${bad}]`,
-      detail: `unknown ${kind === "presets" ? "preset" : "action"} "${names[bad]}"; valid: ${valid.join(", ")}`
+      detail: `unknown ${kind === "presets" ? "preset" : "action"} ${shownName(names[bad]!)}; valid: ${valid.join(", ")}`
     })
   }
   const error = check("presets", Object.keys(graph.presets)) ?? check("actions", Object.keys(graph.actions))
@@ -74,7 +95,8 @@ export const holdsTokens = (config: ConnectorConfig): boolean => config.access_t
 export const connectionOptions = (
   config: ConnectorConfig,
   file: string,
-  graph: ManifestEssentials
+  graph: ManifestEssentials,
+  allowInsecureHttp = false
 ): Effect.Effect<ConnectionSettings, InputError> =>
   Effect.gen(function*() {
     const selection = yield* configSelection(graph, config, file)
@@ -84,9 +106,20 @@ export const connectionOptions = (
       connectionId: config.connection_id ?? "default",
       baseUrl: config.base_url,
       authorizeUrl: config.authorize_url,
-      validation: config.validation
+      validation: config.validation,
+      allowInsecureHttp: config.allow_insecure_http === true || allowInsecureHttp
     }
+    if (!base.allowInsecureHttp) yield* insecureUrls(config, file)
     const startDate = config.start_date
+    if (holdsTokens(config) && config.token_store !== undefined) {
+      return yield* new InputError({
+        reason: "Invalid",
+        input: "config",
+        source: file,
+        path: "token_store",
+        detail: "give either the tokens (access_token, refresh_token) or token_store, not both"
+      })
+    }
     if (holdsTokens(config)) {
       const chosen = (selection.presets?.length ?? 0) > 0 || (selection.actions?.length ?? 0) > 0
       const scopes = chosen ? orDefault(scopeClosureFor(graph, selection)) : undefined
@@ -107,7 +140,8 @@ export const connectionOptions = (
     if (config.token_store !== undefined) {
       const key = yield* tokenStoreKey({ input: "config", source: file, path: "token_store" })
       const path = tokenStorePath(file, config.token_store)
-      return { options: { ...base, tokenStore: SqliteTokenStore.layerFile(path, key) }, startDate, tokenStore: path }
+      // `connect` creates a token store; reading one that is not there creates nothing
+      return { options: { ...base, tokenStore: SqliteTokenStore.layerFile(path, key, { create: false }) }, startDate, tokenStore: path }
     }
     return yield* new InputError({
       reason: "Invalid",

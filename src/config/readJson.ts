@@ -4,8 +4,11 @@
  */
 import { FileSystem } from "@effect/platform"
 import { Effect, Either, ParseResult, Schema, SchemaAST as AST } from "effect"
-import { firstBadCharacter } from "./firstBadCharacter.js"
+import { holdsSecret, registerSecret } from "../redaction/redact.js"
+import { isJsonObject } from "../spec/document.js"
+import { jsonSyntaxProblem, lineColumn } from "../json/syntax.js"
 import { InputError } from "./InputError.js"
+import { firstInvalidUtf8, structureProblem } from "../json/jsonStructure.js"
 
 export interface InputSource {
   /** what the input is, for messages: "config", "catalog", "state" */
@@ -14,48 +17,58 @@ export interface InputSource {
   readonly source: string
 }
 
-/** `a.b[0].c` */
+/**
+ * Whether a name the input holds (a key, a preset) may be quoted in a message: what a person types as a name.
+ * A secret pasted in the wrong place (a token as a key, as an array element) is not, whether or not it is
+ * known: long, or with a run of digits, or a registered secret.
+ */
+export const isShownName = (name: string): boolean =>
+  name.length <= 40 && /^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(name) && !/\d{5}/.test(name) && !holdsSecret(name)
+
+/** A name of the input as a message shows it. */
+export const shownName = (name: string): string => (isShownName(name) ? JSON.stringify(name) : `(a name of ${name.length} characters, not shown)`)
+
+/** `a.b[0].c`; a key that is not shown (see `isShownName`) as `[…]`. */
 export const jsonPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>((out, segment) => {
     if (typeof segment === "number") return `${out}[${segment}]`
     const name = String(segment)
+    if (!isShownName(name)) return `${out}[…]`
     return out === "" ? name : /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `${out}.${name}` : `${out}[${JSON.stringify(name)}]`
   }, "")
 
-/**
- * What is wrong with a JSON text and where (line and column), never quoting it: V8's messages show a piece of
- * the text, which may hold a secret.
- */
-const syntaxProblem = (text: string, message: string): string => {
-  const at = / at position (\d+)/.exec(message)
-  // V8 quotes the text in these: "Unexpected token 'c', "{"a": cs_SE"... is not valid JSON", ""NaN" is not valid JSON"
-  const unexpected = /^Unexpected token/.test(message) || /^"[\s\S]*" is not valid JSON$/.test(message)
-  const position = unexpected ? firstBadCharacter(text) : at !== null ? Number(at[1]) : /^Unexpected end/.test(message) ? text.length : undefined
-  const what = unexpected
-    ? "unexpected character"
-    : message.replace(/( in JSON)? at position \d+[\s\S]*$/, "").replace(/,?\s*(\.\.\.)?"[\s\S]*"(\.\.\.)?/g, "").replace(/\s+/g, " ")
-  if (position === undefined) return what
-  const before = text.slice(0, position)
-  const line = before.split("\n").length
-  const column = position - before.lastIndexOf("\n")
-  return `${what} at line ${line}, column ${column}`
-}
+/** How deep a JSON input may nest: far more than any config, catalog or state, far less than overflows a check. */
+export const MAX_INPUT_DEPTH = 64
 
-/** Parse JSON text; a syntax error names the line and column. */
+/**
+ * Parse JSON text; a syntax error names the line and column, and so do a key given twice in an object (JSON
+ * would keep the last one silently) and nesting deeper than {@link MAX_INPUT_DEPTH}.
+ */
 export const parseJsonText = (from: InputSource, text: string): Either.Either<unknown, InputError> => {
+  let value: unknown
   try {
-    return Either.right(JSON.parse(text) as unknown)
+    value = JSON.parse(text)
   } catch (e) {
-    const detail = syntaxProblem(text, e instanceof Error ? e.message : String(e))
-    return Either.left(new InputError({ reason: "Syntax", ...from, path: "", detail: `not valid JSON (${detail})` }))
+    return Either.left(new InputError({ reason: "Syntax", ...from, path: "", detail: `not valid JSON (${jsonSyntaxProblem(text, e)})` }))
   }
+  const problem = typeof value === "object" && value !== null ? structureProblem(text, MAX_INPUT_DEPTH) : undefined
+  if (problem === undefined) return Either.right(value)
+  const where = lineColumn(text, problem.position)
+  return Either.left(new InputError({
+    reason: "Invalid",
+    ...from,
+    path: jsonPath(problem.path),
+    detail: problem.kind === "duplicate"
+      ? `the key is given twice (again at ${where}): JSON would keep only the last; give it once`
+      : `nested deeper than ${MAX_INPUT_DEPTH} levels (at ${where})`
+  }))
 }
 
 /** Read a file holding JSON. */
 export const readJsonFile = (from: InputSource): Effect.Effect<unknown, InputError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
-    const text = yield* fs.readFileString(from.source).pipe(
+    const bytes = yield* fs.readFile(from.source).pipe(
       Effect.mapError((e) =>
         new InputError({
           reason: "Unreadable",
@@ -65,7 +78,15 @@ export const readJsonFile = (from: InputSource): Effect.Effect<unknown, InputErr
         })
       )
     )
-    return yield* parseJsonText(from, text)
+    // a byte that is not UTF-8 would be read as U+FFFD, silently changing a value
+    const invalid = firstInvalidUtf8(bytes)
+    if (invalid !== undefined) {
+      const before = bytes.subarray(0, invalid)
+      const line = before.reduce((n, b) => (b === 10 ? n + 1 : n), 1)
+      const column = invalid - before.lastIndexOf(10)
+      return yield* new InputError({ reason: "Syntax", ...from, path: "", detail: `not valid UTF-8 (byte ${invalid + 1}: line ${line}, column ${column})` })
+    }
+    return yield* parseJsonText(from, new TextDecoder().decode(bytes))
   })
 
 /**
@@ -76,7 +97,9 @@ export const readJsonFile = (from: InputSource): Effect.Effect<unknown, InputErr
 const describe = (
   error: ParseResult.ParseError,
   keys: ReadonlySet<string>,
-  secrets: ReadonlyArray<Leaf>
+  secrets: ReadonlyArray<Leaf>,
+  value: unknown,
+  expectsObject: boolean
 ): { path: string; detail: string } => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
   const key = (p: ReadonlyArray<PropertyKey>) => p.map(String).join("\u0000")
@@ -94,13 +117,40 @@ const describe = (
       ? "unknown key"
       : (issue.path.some((segment) => keys.has(String(segment)))
         ? issue.message.replace(/, actual [\s\S]*$/, ", actual value not shown (a secret)")
-        : withoutSecrets(issue.message, secrets)).replace(/\s+/g, " ")
+        // an object or array found where a value goes is named by its type: whatever it holds stays unquoted
+        : withoutSecrets(issue.message, secrets).replace(/, actual ([[{])[\s\S]*$/, (_, open) => `, actual ${open === "[" ? "an array" : "an object"}`))
+        .replace(/\s+/g, " ")
   const [first, ...rest] = telling.length > 0 ? telling : issues
   if (first === undefined) return { path: "", detail: "does not match the expected shape" }
-  const more = rest.slice(0, 2).map((i) => `; at ${jsonPath(i.path) || "(top)"}: ${text(i)}`).join("")
+  // the input as a whole is of the wrong type (a JSON string holding the config, an array of configs): its type
+  // says enough, its text may hold every secret
+  if (first.path.length === 0 && first._tag === "Type" && expectsObject && !isJsonObject(value)) {
+    return { path: "", detail: `must be a JSON object, not ${jsonType(value)}` }
+  }
+  const path = (issue: ParseResult.ArrayFormatterIssue) => withoutSecrets(jsonPath(issue.path), secrets)
+  const more = rest.slice(0, 2).map((i) => `; at ${path(i) || "(top)"}: ${text(i)}`).join("")
   const others = rest.length > 2 ? ` (and ${rest.length - 2} more)` : ""
-  return { path: jsonPath(first.path), detail: `${text(first)}${more}${others}` }
+  return { path: path(first), detail: `${text(first)}${more}${others}` }
 }
+
+const jsonType = (value: unknown): string =>
+  value === null
+    ? "null"
+    : Array.isArray(value)
+    ? "an array"
+    : typeof value === "string"
+    ? "a string"
+    : typeof value === "number"
+    ? "a number"
+    : typeof value === "boolean"
+    ? "a boolean"
+    : "an object"
+
+/** Whether a schema's values are JSON objects (a struct, through refinements and transformations). */
+const isObjectSchema = (ast: AST.AST): boolean =>
+  ast._tag === "TypeLiteral" ||
+  (ast._tag === "Refinement" && isObjectSchema(ast.from)) ||
+  (ast._tag === "Transformation" && isObjectSchema(ast.from))
 
 /** Whether a schema is of a secret: its JSON Schema carries Airbyte's `airbyte_secret` (through refinements, `Redacted`, optional). */
 const isSecret = (ast: AST.AST): boolean => {
@@ -204,10 +254,14 @@ export const decodeJson = <A, I>(
 ) => {
   const decode = Schema.decodeUnknownEither(schema, { errors: "all", onExcessProperty: options.onExcessProperty })
   const secrets = secretKeys(schema.ast)
+  const expectsObject = isObjectSchema(schema.ast)
   return (value: unknown): Effect.Effect<A, InputError> =>
     Either.match(decode(value), {
       onLeft: (error) => {
-        const { path, detail } = describe(error, secrets, secretValues(value, secrets))
+        const found = secretValues(value, secrets)
+        // whatever prints this error (or a later one) hides them too
+        for (const secret of found) if (typeof secret === "string") registerSecret(secret)
+        const { path, detail } = describe(error, secrets, found, value, expectsObject)
         return Effect.fail(new InputError({ reason: "Invalid", ...from, path, detail }))
       },
       onRight: Effect.succeed

@@ -3,12 +3,12 @@
  */
 import { HttpClient, HttpClientResponse, type HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
+import { Duration, Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
 import { TokenProvider } from "../auth/TokenProvider.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
 import { loadProjectConnector } from "../../test-support/projectManifest.js"
 import { ApiClient } from "./ApiClient.js"
-import { HttpTransport, TransportFailure } from "./HttpTransport.js"
+import { HttpTransport, limitMessage, TransportFailure } from "./HttpTransport.js"
 
 const loaded = loadProjectConnector()
 
@@ -195,6 +195,55 @@ describe("ApiClient", () => {
       const error = yield* Effect.flip(lost.call("simulate_webhook", { path: { webhook_id: "w1" }, body: {} }))
       expect(error._tag === "ApiError" && error.reason).toBe("Transport")
       expect(yield* Ref.get(attempts)).toBe(1)
+    }))
+
+  it.effect("a body nested deeper than max_json_depth fails its request, not retried; one as deep as it passes", () =>
+    Effect.gen(function*() {
+      const depth = loaded.requester.max_json_depth
+      // the body is an object: depth - 1 arrays in it reach the bound, one more goes past it
+      const nested = (levels: number) => `{"items":[],"next_cursor":null,"x":${"[".repeat(levels)}${"]".repeat(levels)}}`
+      const { api, seen } = yield* harness([{ status: 200, body: nested(10_000) }])
+      const error = yield* Effect.flip(api.call("list_members"))
+      expect(error._tag === "ApiError" && error.reason).toBe("ResponseLimit")
+      expect(error.message).toBe(
+        `list_members: response to GET /v1/members refused (HTTP 200): the JSON of the response is nested deeper than ${depth} levels (defaults.requester.max_json_depth)`
+      )
+      expect((yield* Ref.get(seen)).length).toBe(1)
+      const fits = yield* harness([{ status: 200, body: nested(depth - 1) }])
+      expect(yield* fits.api.call("list_members")).toMatchObject({ next_cursor: null })
+      // brackets inside strings (escaped quotes too) do not count
+      const quoted = yield* harness([{ status: 200, body: JSON.stringify({ items: [], next_cursor: null, note: `\\"${"[".repeat(5_000)}` }) }])
+      expect(yield* quoted.api.call("list_members")).toMatchObject({ next_cursor: null })
+    }))
+
+  it.effect("a body past max_body_size or the response deadline fails its request, not retried", () =>
+    Effect.gen(function*() {
+      const requests: Array<{ maxBodyBytes: number | undefined; deadline: number | undefined }> = []
+      for (const limit of ["BodySize", "Deadline"] as const) {
+        const api = yield* clientWith(HttpTransport.of({
+          send: (request) => {
+            requests.push({ maxBodyBytes: request.maxBodyBytes, deadline: request.deadline === undefined ? undefined : Duration.toMillis(request.deadline) })
+            return Effect.fail(new TransportFailure({ message: limitMessage(limit, request), timedOut: false, limit }))
+          }
+        }))
+        const error = yield* Effect.flip(api.call("list_members"))
+        expect(error._tag === "ApiError" && error.reason).toBe("ResponseLimit")
+        expect(error.message).toBe(
+          limit === "BodySize"
+            ? "list_members: response to GET /v1/members refused: the response body is larger than 64 MiB (defaults.requester.max_body_size)"
+            : "list_members: response to GET /v1/members refused: the response did not arrive whole within 5m (defaults.requester.response_deadline)"
+        )
+      }
+      // what the manifest's requester says, once per request
+      expect(requests).toEqual([{ maxBodyBytes: 64 * 1024 ** 2, deadline: 300_000 }, { maxBodyBytes: 64 * 1024 ** 2, deadline: 300_000 }])
+    }))
+
+  it.effect("an API error message echoing a token or a tax id comes out redacted", () =>
+    Effect.gen(function*() {
+      const body = JSON.stringify({ error: { message: "invalid header Authorization: Bearer token-1abcdefgh for 123-45-6789" } })
+      const { api } = yield* harness([{ status: 400, body }])
+      const error = yield* Effect.flip(api.call("list_members"))
+      expect(error.message).toBe("list_members: InvalidRequest error (HTTP 400) on GET /v1/members: invalid header Authorization: Bearer *** for ***-**-****")
     }))
 
   it.effect("a POST the manifest declares repeatable (idempotency keys) is sent again after a server error", () =>

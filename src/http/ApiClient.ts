@@ -1,6 +1,7 @@
 /**
  * The HTTP pipeline, built once for every endpoint: base URL, bearer token from the token provider, JSON,
- * a per-request deadline, status classification into `ApiError`, one refresh-and-replay on 401, and the
+ * a per-request deadline and the bounds of a response (size, whole-response deadline, JSON nesting), status
+ * classification into `ApiError`, one refresh-and-replay on 401, and the
  * manifest's retry schedule (entered only once a request has failed: the common case costs no schedule). A
  * request that is not `repeatable` (a POST or PATCH, unless the manifest says otherwise) is retried only when
  * the API certainly did not process it.
@@ -14,6 +15,8 @@ import { presetsGranting, type ScopeGraph } from "../scopes/ScopeAlgebra.js"
 import { ApiError } from "./ApiError.js"
 import { HttpTransport, type TransportFailure, type TransportResponse } from "./HttpTransport.js"
 import { retrySchedule } from "./retrySchedule.js"
+import { nestingBeyond } from "../json/jsonStructure.js"
+import { redactText } from "../redaction/redact.js"
 
 export interface CallInput {
   /** values of the path's `{parameters}` */
@@ -73,9 +76,13 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
           repeatable: endpoint.repeatable,
           path: compilePath(endpoint.path),
           fail,
-          classified: (response) => classify(connector.scopeGraph, endpoint, response, fail),
+          classified: (response) => classify(connector.scopeGraph, endpoint, response, fail, requester.max_json_depth),
           transportError: (e) =>
-            Effect.fail(fail("Transport", e.message, { ...(e.timedOut ? { timedOut: true } : {}), ...(e.unsent ? { unsent: true } : {}) }))
+            Effect.fail(
+              e.limit !== undefined
+                ? fail("ResponseLimit", `${e.message} (defaults.requester.${e.limit === "BodySize" ? "max_body_size" : "response_deadline"})`)
+                : fail("Transport", e.message, { ...(e.timedOut ? { timedOut: true } : {}), ...(e.unsent ? { unsent: true } : {}) })
+            )
         }
         targets.set(endpointId, target)
         return target
@@ -105,7 +112,9 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
             url,
             headers: headersWith(token),
             body,
-            timeout: requester.timeout
+            timeout: requester.timeout,
+            deadline: requester.response_deadline,
+            maxBodyBytes: requester.max_body_size
           })
 
         // a 401 refreshes the token once and sends the request again with it
@@ -150,10 +159,12 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
 
 /**
  * A failure after which the API may have acted on the request: a server error, a broken connection once the
- * request was out, no answer in time, an unreadable answer. (A 429 or a refused connection says it did not.)
+ * request was out, no answer in time, an unreadable or refused answer. (A 429 or a refused connection says it
+ * did not.)
  */
 export const isUnclear = (error: ApiError | TokenError): boolean =>
-  error instanceof ApiError && (error.reason === "Server" || (error.reason === "Transport" && error.unsent !== true))
+  error instanceof ApiError &&
+  (error.reason === "Server" || error.reason === "ResponseLimit" || (error.reason === "Transport" && error.unsent !== true))
 
 /** A path template (`/v1/payrolls/{payroll_id}/paystubs`) as a function of its parameters' values. */
 const compilePath = (template: string): (values: Readonly<Record<string, string>>) => string | { missing: string } => {
@@ -184,13 +195,14 @@ interface Target {
   readonly transportError: (e: TransportFailure) => Effect.Effect<never, ApiError>
 }
 
+/** The API's message of an error response; redacted, for an API may echo what it was sent (a token, a tax id). */
 const errorDetail = (body: unknown, status: number): string => {
   const error = (body as { error?: { message?: unknown; details?: unknown } } | undefined)?.error
   if (error && typeof error.message === "string") {
     const details = Array.isArray(error.details)
       ? error.details.map((d: { field?: string; message?: string }) => `${d.field ?? "?"}: ${d.message ?? ""}`).join("; ")
       : ""
-    return details === "" ? error.message : `${error.message} (${details})`
+    return redactText(details === "" ? error.message : `${error.message} (${details})`)
   }
   return `HTTP ${status}`
 }
@@ -202,11 +214,18 @@ const parseRetryAfter = (value: string | undefined, now: number): Duration.Durat
   return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
 }
 
-/** A response as the body it carries, or the `ApiError` its status means (its headers are read only for a 429). */
-const classify = (graph: ScopeGraph, endpoint: EndpointModel, response: TransportResponse, fail: Fail): Effect.Effect<unknown, ApiError, never> => {
+/**
+ * A response as the body it carries, or the `ApiError` its status means (its headers are read only for a 429).
+ * A body nested deeper than the requester's `max_json_depth` is refused before it is parsed: what handles it
+ * next (record checks, the output's serializer) recurses, and would overflow the stack thousands of levels down.
+ */
+const classify = (graph: ScopeGraph, endpoint: EndpointModel, response: TransportResponse, fail: Fail, maxDepth: number): Effect.Effect<unknown, ApiError, never> => {
   const { status, text } = response
   let body: unknown = undefined
   let parsed = true
+  if (status >= 200 && status < 300 && nestingBeyond(text, maxDepth) !== undefined) {
+    return Effect.fail(fail("ResponseLimit", `the JSON of the response is nested deeper than ${maxDepth} levels (defaults.requester.max_json_depth)`, { status }))
+  }
   if (text !== "") {
     try {
       body = JSON.parse(text)

@@ -3,7 +3,9 @@ import { Duration, Schema } from "effect"
 /**
  * What can go wrong calling an endpoint of the Partner API. Retryable: `RateLimited`, `Server`,
  * `Transport` (connection reset, timeout, unreadable body); a request that is not `repeatable` (a POST or
- * PATCH) only after `RateLimited` or an `unsent` transport failure. The rest fail at once.
+ * PATCH) only after `RateLimited` or an `unsent` transport failure. The rest fail at once, `ResponseLimit`
+ * too: a response past a bound of `defaults.requester` (too large, too slow as a whole, nested too deep) would
+ * be so again.
  */
 export const ApiErrorReason = Schema.Literal(
   "Authentication",
@@ -13,7 +15,8 @@ export const ApiErrorReason = Schema.Literal(
   "RateLimited",
   "Server",
   "Transport",
-  "Decode"
+  "Decode",
+  "ResponseLimit"
 )
 export type ApiErrorReason = typeof ApiErrorReason.Type
 
@@ -50,6 +53,8 @@ export class ApiError extends Schema.TaggedError<ApiError>()("ApiError", {
             : "reconnect with that scope granted")
       case "RateLimited":
         return `${this.endpoint}: rate limited${status}${this.retryAfter ? `, retry after ${Duration.format(this.retryAfter)}` : ""}: ${this.detail}`
+      case "ResponseLimit":
+        return `${this.endpoint}: response to ${this.request} refused${status}: ${this.detail}`
       default:
         return `${this.endpoint}: ${this.reason} error${status} on ${this.request}: ${this.detail}`
     }

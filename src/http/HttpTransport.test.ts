@@ -129,6 +129,50 @@ describe("HttpTransport (undici)", () => {
       expect(response.text).toBe(text)
     }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)))
 
+  it.live("a body over maxBodyBytes fails with the limit, announced or not, and the transport serves the next one", () =>
+    Effect.gen(function*() {
+      const chunk = Buffer.alloc(64 * 1024, "x")
+      const s = yield* server((req, res) => {
+        if (req.url === "/small") return res.writeHead(200, { "content-type": "application/json" }).end("{}")
+        // announced: refused on its headers; chunked: refused as the bytes arrive past the bound
+        res.writeHead(200, req.url === "/announced" ? { "content-length": String(chunk.length * 64) } : {})
+        let sent = 0
+        const next = () => (sent++ < 64 && !res.destroyed ? res.write(chunk, next) : res.end())
+        next()
+      })
+      const bounded = (path: string) =>
+        Effect.flatMap(HttpTransport, (t) =>
+          t.send({ method: "GET", url: `${s.url}${path}`, headers: {}, timeout: Duration.seconds(5), maxBodyBytes: 256 * 1024 }))
+      for (const path of ["/announced", "/chunked"]) {
+        const error = yield* Effect.flip(bounded(path))
+        expect(error).toMatchObject({ _tag: "TransportFailure", limit: "BodySize", message: "the response body is larger than 256 KiB" })
+      }
+      expect((yield* bounded("/small")).text).toBe("{}")
+    }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
+
+  it.live("a body trickled within the gap timeout still ends at the deadline", () =>
+    Effect.gen(function*() {
+      const closed = yield* Deferred.make<void>()
+      const s = yield* server((_req, res) => {
+        res.writeHead(200, { "content-type": "application/json" })
+        res.write("[")
+        const timer = setInterval(() => res.write(" "), 100)
+        res.on("close", () => {
+          clearInterval(timer)
+          Deferred.unsafeDone(closed, Effect.void)
+        })
+      })
+      const started = Date.now()
+      const error = yield* Effect.flip(
+        Effect.flatMap(HttpTransport, (t) =>
+          t.send({ method: "GET", url: s.url, headers: {}, timeout: Duration.seconds(5), deadline: Duration.millis(800) }))
+      )
+      expect(error).toMatchObject({ _tag: "TransportFailure", limit: "Deadline", timedOut: false, message: "the response did not arrive whole within 800ms" })
+      // generous: the deadline, not the gap timeout (5 s, never reached by a trickle) ended it
+      expect(Date.now() - started).toBeLessThan(4_000)
+      yield* aborted(closed)
+    }).pipe(Effect.scoped, Effect.provide(HttpTransport.layerUndici)), 10_000)
+
   it.live("a 500 with a body is an answer, not a transport failure", () =>
     Effect.gen(function*() {
       const s = yield* server((_req, res) => {

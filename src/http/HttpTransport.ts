@@ -1,9 +1,11 @@
 /**
  * The wire under the HTTP pipeline: send one request, get status, headers and the whole body as text. The
  * production transport is undici's keep-alive `Agent`, dispatched to directly (one `Effect.async` per request;
- * the deadline is undici's own header and body timeouts, resolved to about half a second, so no timer fiber per
- * request); `fromHttpClient`
- * adapts any `@effect/platform` `HttpClient` (tests stub one; it honours the deadline with the Effect clock).
+ * the gap timeout is undici's own header and body timeouts, resolved to about half a second, so no timer fiber
+ * per request; the whole response's deadline is one plain timer); `fromHttpClient`
+ * adapts any `@effect/platform` `HttpClient` (tests stub one; it honours the deadlines with the Effect clock).
+ * A response is bounded: a body over `maxBodyBytes` is not read further, one slower than `deadline` as a whole
+ * (a body trickled a byte at a time) is cut off; both fail with `limit` set.
  * Retries, tokens and status classification stay in `ApiClient`, above this.
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
@@ -19,6 +21,10 @@ export interface TransportRequest {
   readonly body?: string | undefined
   /** no response (headers, then each part of the body) within this long fails the request */
   readonly timeout: Duration.Duration
+  /** the whole response, from sending the request to the body's last byte, within this long (default: unbounded) */
+  readonly deadline?: Duration.Duration | undefined
+  /** a body of more bytes fails the request, read no further (default: unbounded) */
+  readonly maxBodyBytes?: number | undefined
 }
 
 export interface TransportResponse {
@@ -33,7 +39,22 @@ export class TransportFailure extends Data.TaggedError("TransportFailure")<{
   readonly timedOut: boolean
   /** no connection was made: the server never saw the request */
   readonly unsent?: boolean | undefined
+  /** the response went past a bound of the request: its `maxBodyBytes`, or its `deadline` */
+  readonly limit?: "BodySize" | "Deadline" | undefined
 }> {}
+
+/** What the failure of a request that went past one of its bounds says. */
+export const limitMessage = (limit: "BodySize" | "Deadline", request: TransportRequest): string =>
+  limit === "BodySize"
+    ? `the response body is larger than ${formatBytes(request.maxBodyBytes ?? 0)}`
+    : `the response did not arrive whole within ${Duration.format(request.deadline ?? Duration.zero)}`
+
+/** 67108864 → "64 MiB" */
+const formatBytes = (bytes: number): string => {
+  const units = [["GiB", 1024 ** 3], ["MiB", 1024 ** 2], ["KiB", 1024]] as const
+  for (const [unit, size] of units) if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`
+  return `${bytes.toLocaleString("en-US")} bytes`
+}
 
 export class HttpTransport extends Context.Tag("justworks-connector/HttpTransport")<HttpTransport, {
   readonly send: (request: TransportRequest) => Effect.Effect<TransportResponse, TransportFailure>
@@ -56,15 +77,30 @@ export class HttpTransport extends Context.Tag("justworks-connector/HttpTranspor
       send: (request) => {
         let built = HttpClientRequest.make(request.method as "GET")(request.url).pipe(HttpClientRequest.setHeaders(request.headers))
         if (request.body !== undefined) built = HttpClientRequest.bodyText(built, request.body, "application/json")
-        return client.execute(built).pipe(
-          Effect.flatMap((response) => Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))),
-          Effect.scoped,
+        const max = request.maxBodyBytes
+        const tooLarge = () => new TransportFailure({ message: limitMessage("BodySize", request), timedOut: false, limit: "BodySize" })
+        const sent = client.execute(built).pipe(
           Effect.mapError((e) => new TransportFailure({ message: e.message, timedOut: false })),
+          Effect.flatMap((response) =>
+            max !== undefined && Number(response.headers["content-length"] ?? 0) > max
+              ? Effect.fail(tooLarge())
+              : Effect.map(
+                Effect.mapError(response.text, (e) => new TransportFailure({ message: e.message, timedOut: false })),
+                (text) => ({ status: response.status, headers: response.headers, text })
+              )
+          ),
+          Effect.flatMap((response) => (max !== undefined && Buffer.byteLength(response.text) > max ? Effect.fail(tooLarge()) : Effect.succeed(response))),
+          Effect.scoped,
           Effect.timeoutFail({
             duration: request.timeout,
             onTimeout: () => new TransportFailure({ message: `no response within ${Duration.format(request.timeout)}`, timedOut: true })
           })
         )
+        const deadline = request.deadline
+        return deadline === undefined ? sent : Effect.timeoutFail(sent, {
+          duration: deadline,
+          onTimeout: () => new TransportFailure({ message: limitMessage("Deadline", request), timedOut: false, limit: "Deadline" })
+        })
       }
     })
 
@@ -123,12 +159,16 @@ interface InFlight {
   controller: Dispatcher.DispatchController | undefined
   /** its fiber ended before undici started it: abort it when it starts */
   abandoned: boolean
+  /** the timer of its deadline */
+  deadline: ReturnType<typeof setTimeout> | undefined
 }
 
-const abandon = (request: InFlight) => {
+const abandon = (request: InFlight, reason: Error = new Error("interrupted")) => {
   request.abandoned = true
-  request.controller?.abort(new Error("interrupted"))
+  if (request.deadline !== undefined) clearTimeout(request.deadline)
+  request.controller?.abort(reason)
 }
+
 
 /** The requests in flight of each fiber that has sent one, aborted when the fiber ends. */
 const inFlight = new WeakMap<Fiber.RuntimeFiber<unknown, unknown>, Set<InFlight>>()
@@ -159,11 +199,12 @@ const follow = (request: InFlight): (() => void) => {
   return () => followed.delete(request)
 }
 
-/** The last timeout seen, in milliseconds (every request of a connector has the same one). */
-let lastTimeout: { readonly timeout: Duration.Duration; readonly ms: number } | undefined
-const millisOf = (timeout: Duration.Duration): number => {
-  if (lastTimeout?.timeout !== timeout) lastTimeout = { timeout, ms: Duration.toMillis(timeout) }
-  return lastTimeout.ms
+/** Durations in milliseconds (every request of a connector has the same few). */
+const knownMillis = new WeakMap<Duration.Duration, number>()
+const millisOf = (duration: Duration.Duration): number => {
+  let ms = knownMillis.get(duration)
+  if (ms === undefined) knownMillis.set(duration, ms = Duration.toMillis(duration))
+  return ms
 }
 
 /**
@@ -175,18 +216,29 @@ const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<Tr
   Effect.async<TransportResponse, TransportFailure>((resume) => {
     const { origin, path } = splitUrl(request.url)
     const ms = millisOf(request.timeout)
-    const state: InFlight = { controller: undefined, abandoned: false }
+    const maxBytes = request.maxBodyBytes ?? Infinity
+    const state: InFlight = { controller: undefined, abandoned: false, deadline: undefined }
     const unfollow = follow(state)
     let done = false
     const finish = (exit: Effect.Effect<TransportResponse, TransportFailure>) => {
       if (done) return
       done = true
+      if (state.deadline !== undefined) clearTimeout(state.deadline)
       unfollow()
       resume(exit)
     }
     let status = 0
     let rawHeaders: Record<string, string | Array<string> | undefined> = {}
     const chunks: Array<Buffer> = []
+    let received = 0
+    /** the response went past a bound: fail, then abort it (undici reports the abort at once) and let its parts go */
+    const beyond = (limit: "BodySize" | "Deadline") => {
+      const message = limitMessage(limit, request)
+      finish(Effect.fail(new TransportFailure({ message, timedOut: false, limit })))
+      abandon(state, new Error(message))
+      chunks.length = 0
+    }
+    if (request.deadline !== undefined) state.deadline = setTimeout(() => beyond("Deadline"), millisOf(request.deadline))
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart: (c) => {
         state.controller = c
@@ -195,8 +247,13 @@ const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<Tr
       onResponseStart: (_, statusCode, responseHeaders) => {
         status = statusCode
         rawHeaders = responseHeaders
+        // a body announced too large is not read at all
+        if (Number(responseHeaders["content-length"] ?? 0) > maxBytes) beyond("BodySize")
       },
       onResponseData: (_, chunk) => {
+        if (done) return
+        received += chunk.length
+        if (received > maxBytes) return beyond("BodySize")
         chunks.push(chunk)
       },
       onResponseEnd: (c) => {

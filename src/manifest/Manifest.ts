@@ -55,6 +55,12 @@ export const RecordSelector = Schema.String.pipe(
 
 const Scopes = Schema.Array(ScopeName)
 
+/** A property of a record schema, or a dotted path into its nested objects (`US.ssn`). */
+export const FieldPath = Schema.String.pipe(
+  Schema.pattern(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/),
+  Schema.annotations({ identifier: "FieldPath", description: "a property, or a dotted path into nested objects such as US.ssn" })
+)
+
 export const ScopeDefinition = Schema.Struct({
   description: Schema.NonEmptyString,
   includes: Schema.optional(described(Scopes, "scopes this scope grants as well"))
@@ -90,9 +96,37 @@ export const Auth = Schema.Struct({
 })
 export type Auth = typeof Auth.Type
 
+const ByteSizeString = Schema.String.pipe(
+  Schema.pattern(/^\d+ (bytes|KiB|MiB|GiB)$/),
+  Schema.annotations({ identifier: "ByteSize", description: "a size such as \"512 KiB\", \"64 MiB\" or \"1 GiB\"" })
+)
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { bytes: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }
+
+/** A size written as "<number> <unit>" in the manifest, a number of bytes in the model. */
+export const ByteSizeFromString = Schema.transform(ByteSizeString, Schema.Number, {
+  strict: true,
+  decode: (text) => {
+    const [count, unit] = text.split(" ")
+    return Number(count) * BYTE_UNITS[unit!]!
+  },
+  encode: (bytes) => `${bytes} bytes`
+})
+
 export const Requester = Schema.Struct({
   base_url: Schema.String,
-  timeout: DurationFromString,
+  timeout: Schema.propertySignature(DurationFromString).annotations({
+    description: "no response (its headers, then each part of its body) within this long fails a request"
+  }),
+  response_deadline: Schema.optionalWith(DurationFromString, { default: () => Duration.minutes(5) }).annotations({
+    description: "the whole response, from sending the request to the last byte of its body, within this long"
+  }),
+  max_body_size: Schema.optionalWith(ByteSizeFromString, { default: () => 64 * 1024 ** 2 }).annotations({
+    description: "a response body larger than this fails its request (read no further)"
+  }),
+  max_json_depth: Schema.optionalWith(Schema.Int.pipe(Schema.between(1, 1000)), { default: () => 64 }).annotations({
+    description: "a JSON response nested deeper than this (objects and arrays) fails its request"
+  }),
   headers: Schema.optionalWith(Schema.Record({ key: Schema.String, value: Schema.String }), { default: () => ({}) })
 })
 export type Requester = typeof Requester.Type
@@ -344,6 +378,14 @@ export const Manifest = Schema.Struct({
   field_scopes: described(
     Schema.Record({ key: Schema.String, value: Schema.Record({ key: Schema.String, value: ScopeName }) }),
     "per record schema of the spec: fields returned only when a scope beyond the endpoint's is granted"
+  ),
+  sensitive_fields: Schema.optionalWith(
+    described(
+      Schema.Record({ key: Schema.String, value: Schema.Array(FieldPath) }),
+      "per record schema of the spec: fields holding personal or secret data (tax ids, dates of birth, bank account " +
+        "numbers), masked in output meant for people unless revealed, never quoted in validation messages"
+    ),
+    { default: () => ({}) }
   ),
   actions: described(
     Schema.Record({ key: Identifier, value: Schema.NullOr(Action) }),

@@ -165,6 +165,56 @@ const cases: ReadonlyArray<Case> = [
     reason: "Spec", path: "field_scopes.Member.date_of_brith", message: /"date_of_brith" is not a property of Member/, at: "date_of_brith"
   },
   {
+    name: "sensitive field the record does not have",
+    edits: [["  Member: [date_of_birth, sex_assigned_at_birth]", "  Member: [date_of_birth, ssn]"]],
+    reason: "Spec", path: "sensitive_fields.Member[1]", message: /"ssn" is not a property of Member/, at: "ssn]"
+  },
+  {
+    name: "sensitive field path that leaves the record's nested objects",
+    edits: [["  MemberTaxId: [US.ssn]", "  MemberTaxId: [US.itin]"]],
+    reason: "Spec", path: "sensitive_fields.MemberTaxId[0]", message: /"US.itin" is not a property of MemberTaxId/, at: "US.itin"
+  },
+  {
+    name: "sensitive fields of a schema the spec does not have",
+    edits: [["  Member: [date_of_birth, sex_assigned_at_birth]", "  Employee: [date_of_birth]"]],
+    reason: "Spec", path: "sensitive_fields.Employee", message: /"Employee" is not a schema/, at: "Employee"
+  },
+  {
+    name: "timeout of 0 (no deadline)",
+    edits: [["timeout: 30 seconds", "timeout: 0 seconds"]],
+    reason: "Shape", path: "defaults.requester.timeout", message: /must be longer than 0/, at: "0 seconds"
+  },
+  {
+    name: "base URL that is not http(s)",
+    edits: [["base_url: https://public-api.justworks.com", "base_url: javascript:alert(1)"]],
+    reason: "Shape", path: "defaults.requester.base_url", message: /"javascript:alert\(1\)" is not an http\(s\) URL/, at: "javascript:"
+  },
+  {
+    name: "token URL that is neither http(s) nor a path",
+    edits: [["token_url: /oauth/token", "token_url: file:///etc/passwd"]],
+    reason: "Shape", path: "auth.token_url", message: /not an http\(s\) URL \(nor a path starting with \/\)/, at: "file:///etc/passwd"
+  },
+  {
+    name: "loopback redirect that leaves the machine",
+    edits: [["loopback: http://127.0.0.1:{port}/justworks/oauth/callback", "loopback: http://203.0.113.7:{port}/justworks/oauth/callback"]],
+    reason: "Shape", path: "auth.redirect_uris.loopback", message: /is not a loopback address/, at: "http://203.0.113.7"
+  },
+  {
+    name: "refresh margin longer than the access token lives",
+    edits: [["refresh_ahead: 10 minutes", "refresh_ahead: 25 hours"]],
+    reason: "Shape", path: "auth.refresh_ahead", message: /refresh_ahead \(1d 1h\) must be shorter than access_token_lifetime \(1d\)/, at: "25 hours"
+  },
+  {
+    name: "JSON depth bound beyond what the output can hold",
+    edits: [["max_json_depth: 64", "max_json_depth: 5000"]],
+    reason: "Shape", path: "defaults.requester.max_json_depth", message: /between 1 and 1000/, at: "5000"
+  },
+  {
+    name: "body size without a unit",
+    edits: [["max_body_size: 64 MiB", "max_body_size: 64"]],
+    reason: "Shape", path: "defaults.requester.max_body_size", message: /Expected string, actual 64/, at: "64\n"
+  },
+  {
     name: "action calling an unknown endpoint",
     edits: [["  get_company: {}", "  get_company_info: {}"]],
     reason: "Reference", path: "actions.get_company_info", message: /unknown endpoint "get_company_info"/, at: "get_company_info"

@@ -188,6 +188,8 @@ export interface Connector {
   readonly streamByName: ReadonlyMap<string, StreamModel>
   readonly actions: ReadonlyMap<string, ActionModel>
   readonly healthchecks: ReadonlyArray<HealthcheckModel>
+  /** per spec record schema: dotted paths of fields holding personal or secret data */
+  readonly sensitiveFields: Readonly<Record<string, ReadonlyArray<string>>>
   /** spec operationId → why the connector does not use it */
   readonly excludedOperations: Readonly<Record<string, string>>
   /** each stream's record schema, out of the OpenAPI description */

@@ -21,6 +21,7 @@ import type {
   StreamModel
 } from "./Connector.js"
 import { findCycle, formatPath, type Path, type PathProblem, quotedList } from "./problems.js"
+import { checkSafety, checkSensitiveFields } from "./safety.js"
 
 const sameSet = (a: ReadonlyArray<string>, b: ReadonlyArray<string>) =>
   a.length === b.length && a.every((x) => b.includes(x))
@@ -416,6 +417,8 @@ export const resolveConnector = (
     })
   }
 
+  problems.push(...checkSensitiveFields(manifest, spec), ...checkSafety(manifest))
+
   manifest.healthchecks.forEach((check, i) => {
     if (!draftByName.has(check.stream)) {
       report("Reference", ["healthchecks", i, "stream"], `unknown stream "${check.stream}"; declared streams: ${quotedList(streamNames)}`)
@@ -494,6 +497,7 @@ export const resolveConnector = (
     actions,
     healthchecks,
     excludedOperations: manifest.excluded_operations,
+    sensitiveFields: manifest.sensitive_fields,
     records
   })
 }

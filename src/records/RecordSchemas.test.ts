@@ -103,11 +103,11 @@ describe("record schemas", () => {
     expect(validate(maya)).toBeUndefined()
     expect(validate({ ...maya, name: { ...maya["name"], given_name: 42 } })).toEqual({
       path: "name.given_name",
-      message: "Expected a string, actual 42"
+      message: "Expected a string"
     })
     expect(validate({ ...maya, updated_at: "yesterday" })).toEqual({
       path: "updated_at",
-      message: "Expected a date-time (RFC 3339), actual \"yesterday\""
+      message: "Expected a date-time (RFC 3339)"
     })
     expect(validate({ ...maya, emails: [{ address: "a@example.com" }, { address: 7 }] })?.path).toBe("emails[1].address")
     const { updated_at: _, ...withoutCursor } = maya
@@ -130,14 +130,14 @@ describe("record schemas", () => {
     expect(validate({ ...maya, department: { id: 5 } })?.path).toBe("department.id")
     expect(validate({ ...maya, current_pay: { ...maya["current_pay"], amount: 12.5 } })).toEqual({
       path: "current_pay.amount",
-      message: "Expected an integer, actual 12.5"
+      message: "Expected an integer"
     })
     expect(validate({ ...maya, name: null })?.path).toBe("name")
     const webhooks = schemas.validator("webhooks")
     expect(webhooks({ id: "w1", status: "opened", event_types: [] })).toBeUndefined()
     expect(webhooks({ id: "w1", status: "paused" })).toEqual({
       path: "status",
-      message: "Expected one of \"opened\", \"closed\", actual \"paused\""
+      message: "Expected one of \"opened\", \"closed\""
     })
     expect(webhooks({ id: "w1", status: "opened", event_types: ["member.deleted"] })?.path).toBe("event_types[0]")
     const fees = schemas.validator("payroll_fees")

@@ -23,6 +23,7 @@ type Json = Readonly<Record<string, unknown>>
 export interface RecordProblem {
   /** where: `current_pay.amount`, `emails[0].address`; "" for the record itself */
   readonly path: string
+  /** what was expected there (never the value found) */
   readonly message: string
 }
 
@@ -158,6 +159,14 @@ const bestIssue = (issues: ReadonlyArray<ParseResult.ArrayFormatterIssue>): Pars
 }
 
 /**
+ * An issue's message without the value found: `Expected a date (YYYY-MM-DD), actual "1984-13-45"` →
+ * `Expected a date (YYYY-MM-DD)`. Records and rows hold personal data (a date of birth, an SSN typed into the
+ * wrong field), and their messages are printed, logged and kept: they say where and what was expected, never
+ * the value.
+ */
+export const withoutActual = (message: string): string => message.replace(/,\s*actual\b[\s\S]*$/, "")
+
+/**
  * A validator for the hot path: a fast check first (by default `Schema.is`; the stream validators use the
  * same schema as JSON Schema compiled to one predicate, several times faster), and the error with its path,
  * from the Effect schema, only for records that fail it.
@@ -172,7 +181,7 @@ export const makeValidator = (schema: JsonValueSchema, fastCheck?: (record: unkn
     const issue = bestIssue(ParseResult.ArrayFormatter.formatErrorSync(result.left))
     return issue === undefined
       ? { path: "", message: "does not match the record schema" }
-      : { path: formatIssuePath(issue.path), message: issue._tag === "Missing" ? "is missing" : issue.message }
+      : { path: formatIssuePath(issue.path), message: issue._tag === "Missing" ? "is missing" : withoutActual(issue.message) }
   }
 }
 

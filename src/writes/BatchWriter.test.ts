@@ -205,15 +205,19 @@ describe("batch writes", () => {
         const plan = yield* writer.plan("create_deductions", parseRows(text, "items"))
         const problems = Object.fromEntries(plan.invalid.map((r) => [r.row.line, r.problems.join(" | ")]))
         expect(Object.keys(problems).map(Number)).toEqual([3, 4, 5, 6, 7, 8, 9, 11])
-        expect(problems[3]).toMatch(/^amount: Expected an integer, actual 12\.5 \| currency: Expected a string matching \^\[A-Z\]\{3\}\$, actual "usd"$/)
-        expect(problems[4]).toMatch(/^not JSON: /)
-        expect(problems[5]).toMatch(/^frequency: Expected one of "one_time", "every_paycheck", actual "weekly" \| start_date: Expected a date \(YYYY-MM-DD\), actual "2026-02-30"/)
-        expect(problems[6]).toBe("end_date: 2026-01-01 is before start_date 2026-12-04")
+        expect(problems[3]).toMatch(/^amount: Expected an integer \| currency: Expected a string matching \^\[A-Z\]\{3\}\$$/)
+        expect(problems[4]).toBe("not JSON: Expected property name or '}' at column 2")
+        expect(problems[5]).toMatch(/^frequency: Expected one of "one_time", "every_paycheck" \| start_date: Expected a date \(YYYY-MM-DD\)/)
+        expect(problems[6]).toBe("end_date: is before start_date")
         expect(problems[7]).toMatch(/member_id: is missing.*description: /)
         expect(problems[8]).toMatch(/^unknown field "amount_cents"; fields: operation_id, member_id/)
         expect(problems[9]).toMatch(/^the same row as line 1 \(identical content gives the same operation_id\)/)
         expect(problems[11]).toBe("must be a JSON object")
         expect(plan.valid.map((r) => r.row.line)).toEqual([1, 10])
+        // where and what was expected, never the rows' values (the problems are printed and journaled)
+        for (const value of ["12.5", "usd", "not json", "weekly", "2026-02-30", "2026-01-01", "xxxxx"]) {
+          expect(Object.values(problems).join("\n")).not.toContain(value)
+        }
 
         const refused = yield* Effect.flip(Stream.runDrain(writer.write(plan)))
         expect(refused.message).toMatch(/^8 of 10 rows are invalid \(first: line 3: amount: .*\); nothing was sent$/)

@@ -17,6 +17,7 @@ import { rowLabel, type InputRow } from "./InputRows.js"
 import { WriteError } from "./WriteError.js"
 import { isFinal, WriteJournal, type JournalRow, type JournalState, type JournalUpdate } from "./WriteJournal.js"
 import { batchesOf, makePlanner, type PlannedBatch, type PlannedRow, type WritePlan } from "./WritePlan.js"
+import { redactText } from "../redaction/redact.js"
 
 /**
  * - `applied`: the API applied the row
@@ -211,7 +212,8 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
             const updates: Array<JournalUpdate> = []
             const results = items.map((item, i) => {
               const row = batch.rows[i]!
-              const message = typeof item[c.results.message_field] === "string" ? item[c.results.message_field] as string : null
+              // redacted as any API message is: it may echo what the row carried
+              const message = typeof item[c.results.message_field] === "string" ? redactText(item[c.results.message_field] as string) : null
               const idValue = item[c.results.id_field]
               const id = typeof idValue === "string" ? idValue : null
               const state: JournalState = item[c.results.success_field] === true

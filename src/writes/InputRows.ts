@@ -3,6 +3,7 @@
  * document holding them: an array of rows, or the request body itself (`{"items": [...]}`). Each row keeps
  * where it came from, so every problem and result names its line (or its position in the array).
  */
+import { jsonSyntaxProblem } from "../json/syntax.js"
 import { isJsonObject } from "../spec/document.js"
 
 export interface InputRow {
@@ -12,6 +13,7 @@ export interface InputRow {
   readonly line: number | undefined
   /** the parsed row; `undefined` when the line is not JSON (see `unparsable`) */
   readonly value: unknown
+  /** what is wrong with a line that is not JSON, and where in it (never quoting it) */
   readonly unparsable?: string | undefined
 }
 
@@ -50,7 +52,8 @@ export const parseRows = (text: string, itemsField: string): Array<InputRow> => 
     try {
       rows.push({ position, line: i + 1, value: JSON.parse(source) })
     } catch (e) {
-      rows.push({ position, line: i + 1, value: undefined, unparsable: e instanceof Error ? e.message : String(e) })
+      // where, not what: the engine's message quotes the row
+      rows.push({ position, line: i + 1, value: undefined, unparsable: jsonSyntaxProblem(source, e).replace(/ at line 1, column /, " at column ") })
     }
   }
   return rows

@@ -2,12 +2,13 @@
  * A batch write planned before anything is sent: every row checked against the row schema of its action
  * (types, formats, enums, lengths, required fields, no unknown fields), the action's rules (an end date not
  * before the start date), and the uniqueness of its key; each valid row given its item and key (the
- * idempotency key derived when the row has none). Invalid rows keep every problem found and their line.
+ * idempotency key derived when the row has none). Invalid rows keep every problem found and their line; a
+ * problem says where and what was expected, never the row's values (it is printed and kept in the journal).
  */
 import { Either, ParseResult, Schema } from "effect"
 import { makeConverter, type JsonValueSchema } from "../records/jsonSchemaToEffect.js"
 import { isJsonObject } from "../spec/document.js"
-import { formatIssuePath } from "../records/RecordSchemas.js"
+import { formatIssuePath, withoutActual } from "../records/RecordSchemas.js"
 import type { BatchContract } from "../model/Connector.js"
 import { deriveIdempotencyKey, inputDigest } from "./idempotencyKey.js"
 import { rowLabel, type InputRow } from "./InputRows.js"
@@ -42,7 +43,7 @@ export interface PlannedBatch {
   readonly body: Readonly<Record<string, ReadonlyArray<unknown>>>
 }
 
-/** Every problem of a failed validation, one per field: `amount: Expected an integer, actual 12.5`. */
+/** Every problem of a failed validation, one per field: `amount: Expected an integer` (never the value: see `withoutActual`). */
 const problemsOf = (error: ParseResult.ParseError): Array<string> => {
   const byPath = new Map<string, ParseResult.ArrayFormatterIssue>()
   for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
@@ -52,7 +53,7 @@ const problemsOf = (error: ParseResult.ParseError): Array<string> => {
     if (known === undefined || (telling && known.message.startsWith("Expected undefined"))) byPath.set(path, issue)
   }
   return [...byPath.entries()].map(([path, issue]) => {
-    const message = issue._tag === "Missing" ? "is missing" : issue.message
+    const message = issue._tag === "Missing" ? "is missing" : withoutActual(issue.message)
     return path === "" ? message : `${path}: ${message}`
   })
 }
@@ -78,7 +79,7 @@ export const makePlanner = (contract: BatchContract, document: unknown) => {
       const later = value[rule.field]
       const earlier = value[rule.not_before]
       if (typeof later === "string" && typeof earlier === "string" && later < earlier) {
-        problems.push(`${rule.field}: ${later} is before ${rule.not_before} ${earlier}`)
+        problems.push(`${rule.field}: is before ${rule.not_before}`)
       }
     }
     return problems.length > 0 ? { problems } : { value }

@@ -2,9 +2,11 @@
  * The embedded default token store: one SQLite file, records encrypted at rest.
  *
  * Tables (created if missing):
- * - `meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`: `format` (`1`) and `key_check`, the constant
- *   {@link keyCheckPlaintext} encrypted with the store's key when the store was created. Opening the store
- *   decrypts it: with a different key this fails with reason `WrongKey` before anything else is read.
+ * - `meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`: `format` (`2`), `salt` (random, the store's own: a
+ *   passphrase key is derived with it) and `key_check`, the constant {@link keyCheckPlaintext} encrypted with
+ *   the store's key when the store was created. Opening the store decrypts it: with a different key this fails
+ *   with reason `WrongKey` before anything else is read. A format-1 store (no `salt`: passphrases derived with
+ *   the fixed salt) opens as it was written.
  * - `connections (connection_id TEXT PRIMARY KEY, payload TEXT NOT NULL, updated_at TEXT NOT NULL)`: `payload`
  *   is the whole record (`Schema.encode(StoredConnection)` as JSON) encrypted by the {@link TokenCipher};
  *   only the connection id and the ISO time of the last write are in clear.
@@ -19,14 +21,16 @@ import { Clock, Effect, Layer, Option, ParseResult, Schema } from "effect"
 import type { Redacted } from "effect"
 import { sqliteFileClient } from "../../sqlite/sqliteFileClient.js"
 import { StoredConnection } from "./StoredConnection.js"
-import { TokenCipher } from "./TokenCipher.js"
+import { newSalt, TokenCipher } from "./TokenCipher.js"
 import { TokenStore } from "./TokenStore.js"
 import { TokenStoreError } from "./TokenStoreError.js"
 
 /** The known constant whose encryption, kept in `meta.key_check`, tells whether the key is the store's. */
 export const keyCheckPlaintext = "justworks-connector token store key check v1"
 
-const FORMAT = "1"
+/** The format this version writes; format 1 stores (passphrase keys with the fixed salt) are read too. */
+const FORMAT = "2"
+const FORMATS = ["1", FORMAT]
 
 const causeText = (cause: unknown): string => {
   const inner = (cause as { readonly cause?: unknown } | undefined)?.cause
@@ -55,7 +59,7 @@ const encodeRecord = Schema.encode(StoredConnection)
 export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.SqlClient | TokenCipher> = Effect.gen(
   function* () {
     const sql = yield* SqlClient.SqlClient
-    const cipher = yield* TokenCipher
+    const configured = yield* TokenCipher
 
     const databases = yield* Effect.orElseSucceed(
       sql<{ readonly name: string; readonly file: string }>`PRAGMA database_list`,
@@ -71,20 +75,27 @@ export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.
         payload TEXT NOT NULL,
         updated_at TEXT NOT NULL
       )`
-      yield* sql`INSERT INTO meta (key, value)
-        VALUES ('format', ${FORMAT}), ('key_check', ${cipher.encrypt(keyCheckPlaintext)})
-        ON CONFLICT (key) DO NOTHING`
-      const rows = yield* sql<{ readonly key: string; readonly value: string }>`SELECT key, value FROM meta`
-      return new Map(rows.map((r) => [r.key, r.value]))
+      const read = sql<{ readonly key: string; readonly value: string }>`SELECT key, value FROM meta`
+      if ((yield* read).length === 0) {
+        // a new store: its own salt, and the key check encrypted with the key it gives (a process creating the
+        // store at the same moment inserts all three first, or none)
+        const salt = newSalt()
+        yield* sql`INSERT INTO meta (key, value)
+          VALUES ('format', ${FORMAT}), ('salt', ${salt}), ('key_check', ${configured.withSalt(salt).encrypt(keyCheckPlaintext)})
+          ON CONFLICT (key) DO NOTHING`
+      }
+      return new Map((yield* read).map((r) => [r.key, r.value]))
     }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, "open")))
 
     const format = meta.get("format")
-    if (format !== FORMAT) {
+    const salt = meta.get("salt")
+    if (format === undefined || !FORMATS.includes(format) || (format === FORMAT && salt === undefined)) {
       return yield* new TokenStoreError({
         reason: "Unavailable",
-        message: `${location} has format ${format ?? "(none)"}, this version reads format ${FORMAT}: upgrade justworks-connector, or delete the file to start over`
+        message: `${location} has format ${format ?? "(none)"}${format === FORMAT ? " without its salt" : ""}, this version reads formats ${FORMATS.join(" and ")}: upgrade justworks-connector, or delete the file to start over`
       })
     }
+    const cipher = format === FORMAT ? configured.withSalt(salt!) : configured
     const keyCheck = yield* cipher.decrypt(meta.get("key_check") ?? "").pipe(
       Effect.mapError(() =>
         new TokenStoreError({
@@ -174,12 +185,29 @@ export const layer: Layer.Layer<TokenStore, TokenStoreError, SqlClient.SqlClient
 )
 
 /**
- * A SQLite client (WAL mode) for the file at `path`, creating missing parent directories (mode 0700);
- * failures to open the file are errors with reason `Unavailable`.
+ * A SQLite client (WAL mode) for the file at `path`, creating it (mode 0600) and missing parent directories
+ * (mode 0700) unless `create` is false: then a missing file is an error, and nothing is created. Failures to
+ * open the file are errors with reason `Unavailable`.
  */
-export const layerSqliteFile = (path: string): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, TokenStoreError> =>
-  sqliteFileClient(path, (doing, cause) => unavailable(`the token store at ${path}`, doing)(cause), { directoryMode: 0o700 })
+export const layerSqliteFile = (
+  path: string,
+  options: { readonly create?: boolean } = {}
+): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, TokenStoreError> =>
+  sqliteFileClient(path, (doing, cause) =>
+    doing === "find"
+      ? new TokenStoreError({
+        reason: "Unavailable",
+        message: `there is no token store at ${path}: connect first (justworks-connector connect --token-store ${path})`
+      })
+      : unavailable(`the token store at ${path}`, doing)(cause), { create: options.create ?? true })
 
-/** The token store in the SQLite file at `path` (created if missing), encrypted with `key`. */
-export const layerFile = (path: string, key: Redacted.Redacted<string>): Layer.Layer<TokenStore, TokenStoreError> =>
-  layer.pipe(Layer.provide(TokenCipher.layer(key)), Layer.provide(layerSqliteFile(path)))
+/**
+ * The token store in the SQLite file at `path`, encrypted with `key`; created if missing, unless `create` is
+ * false (then a missing store is an error with reason `Unavailable`).
+ */
+export const layerFile = (
+  path: string,
+  key: Redacted.Redacted<string>,
+  options: { readonly create?: boolean } = {}
+): Layer.Layer<TokenStore, TokenStoreError> =>
+  layer.pipe(Layer.provide(TokenCipher.layer(key)), Layer.provide(layerSqliteFile(path, options)))

@@ -1,12 +1,14 @@
 /**
  * Where Airbyte messages go: stdout, one JSON object per line and nothing else. Effect's logs become LOG
- * messages (`AirbyteOutput.logger`), so nothing but protocol messages reaches stdout.
+ * messages (`AirbyteOutput.logger`), so nothing but protocol messages reaches stdout. The text of every message
+ * but records and state passes through the redaction of printed text.
  */
 import { Context, Effect, Layer, Logger, type LogLevel } from "effect"
 import type { AirbyteMessage, LogLevel as AirbyteLogLevel } from "./AirbyteMessage.js"
 import { log } from "./AirbyteMessage.js"
 import { writeTo } from "../terminal.js"
 import { logText } from "../stderrLogger.js"
+import { redactText } from "../../redaction/redact.js"
 
 const levelOf = (level: LogLevel.LogLevel): AirbyteLogLevel => {
   switch (level._tag) {
@@ -25,6 +27,38 @@ const levelOf = (level: LogLevel.LogLevel): AirbyteLogLevel => {
   }
 }
 
+/**
+ * A message as it may be printed: the text of LOG, TRACE and CONNECTION_STATUS messages redacted (records and
+ * state are the data being read, passed on as they are).
+ */
+export const redacted = (message: AirbyteMessage): AirbyteMessage => {
+  switch (message.type) {
+    case "LOG":
+      return { ...message, log: { ...message.log, message: redactText(message.log.message) } }
+    case "CONNECTION_STATUS":
+      return { ...message, connectionStatus: { ...message.connectionStatus, message: redactText(message.connectionStatus.message) } }
+    case "TRACE": {
+      if (message.trace.type !== "ERROR") return message
+      const { error } = message.trace
+      return {
+        ...message,
+        trace: {
+          ...message.trace,
+          error: {
+            ...error,
+            message: redactText(error.message),
+            ...(error.internal_message === undefined ? {} : { internal_message: redactText(error.internal_message) })
+          }
+        }
+      }
+    }
+    default:
+      return message
+  }
+}
+
+const line = (message: AirbyteMessage) => `${JSON.stringify(message.type === "RECORD" ? message : redacted(message))}\n`
+
 export class AirbyteOutput extends Context.Tag("justworks-connector/cli/AirbyteOutput")<AirbyteOutput, {
   readonly emit: (messages: ReadonlyArray<AirbyteMessage>) => Effect.Effect<void>
 }>() {
@@ -33,7 +67,7 @@ export class AirbyteOutput extends Context.Tag("justworks-connector/cli/AirbyteO
     AirbyteOutput,
     AirbyteOutput.of({
       emit: (messages) =>
-        messages.length === 0 ? Effect.void : writeTo(process.stdout, messages.map((m) => `${JSON.stringify(m)}\n`).join(""))
+        messages.length === 0 ? Effect.void : writeTo(process.stdout, messages.map(line).join(""))
     })
   )
 

@@ -54,4 +54,4 @@ export const airbyteSink = (output: AirbyteOutput["Type"]): Sink<never> => {
 /** A LOG warning per kind of record kept although it does not match its schema, with how many. */
 const problemLogs = (summary: StreamSummary): Array<AirbyteMessage> =>
   summary.problems.map(({ problem, records }) =>
-    log("WARN", `stream ${summary.stream}: ${records} record${records === 1 ? "" : "s"} kept that do not match the schema: ${problem}`))
+    log("WARN", `stream ${summary.stream}: ${records} record${records === 1 ? " kept that does" : "s kept that do"} not match the schema: ${problem}`))

@@ -1,5 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
-import { configOption } from "../ConnectionFlags.js"
+import { allowInsecureHttpOption, configOption } from "../ConnectionFlags.js"
 import { lazy } from "../lazy.js"
 
 const actionArg = Args.text({ name: "ID" }).pipe(Args.withDescription("the action, e.g. get_company, list_members, create_deductions"))
@@ -18,7 +18,9 @@ const journalOption = Options.file("journal").pipe(
   Options.withDescription("batch actions: the SQLite file recording each row's outcome (default: the config's token_store, else ~/.local/share/justworks-connector/tokens.db)"),
   Options.optional
 )
-const revealOption = Options.boolean("reveal").pipe(Options.withDescription("print Social Security numbers in full (masked by default)"))
+const revealOption = Options.boolean("reveal").pipe(
+  Options.withDescription("print sensitive fields in full: taxpayer numbers, dates of birth, the fields connector.yaml declares sensitive (masked by default)")
+)
 
 export const actionCommand = Command.make(
   "action",
@@ -30,7 +32,8 @@ export const actionCommand = Command.make(
     dryRun: dryRunOption,
     partial: partialOption,
     resume: resumeOption,
-    journal: journalOption
+    journal: journalOption,
+    allowInsecureHttp: allowInsecureHttpOption
   },
   (args) => lazy(() => import("../handlers/actionHandler.js"), (m) => m.actionHandler(args))
 ).pipe(Command.withDescription(

@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { configOption, validationOption } from "../ConnectionFlags.js"
+import { allowInsecureHttpOption, configOption, validationOption } from "../ConnectionFlags.js"
 import { lazy } from "../lazy.js"
 
 export const syncFlags = {
@@ -30,7 +30,8 @@ export const syncFlags = {
   fullRefresh: Options.boolean("full-refresh").pipe(
     Options.withDescription("forget the saved state of the streams synced and read them in full")
   ),
-  validation: validationOption
+  validation: validationOption,
+  allowInsecureHttp: allowInsecureHttpOption
 }
 
 /** The database `sync` writes unless told otherwise. */

@@ -1,12 +1,13 @@
 /**
- * `action`: run one action and print its JSON result. The input is checked before any request; Social
- * Security numbers are masked unless --reveal is given.
+ * `action`: run one action and print its JSON result. The input is checked before any request; sensitive
+ * fields (the manifest's `sensitive_fields`, taxpayer numbers) are masked unless --reveal is given.
  */
 import { Console, Effect, Option } from "effect"
 import { Justworks } from "../../Justworks.js"
 import type { ActionId } from "../../generated/manifestNames.js"
 import { ConnectorModel } from "../../model/ConnectorModel.js"
-import { maskSensitive, parseActionInput } from "../actionInput.js"
+import { maskSensitive, sensitiveFieldNames } from "../../redaction/maskSensitive.js"
+import { parseActionInput } from "../actionInput.js"
 import { UsageError } from "../UsageError.js"
 import { batchActionHandler, type BatchActionArgs } from "./batchActionHandler.js"
 
@@ -26,5 +27,6 @@ export const actionHandler = (args: BatchActionArgs & { readonly reveal: boolean
     const input = Option.isSome(args.input) ? yield* parseActionInput(args.input.value) : {}
     const justworks = yield* Justworks
     const result = yield* justworks.action(args.id as ActionId, input)
-    yield* Console.log(JSON.stringify(args.reveal ? result ?? null : maskSensitive(result ?? null), null, 2))
+    const shown = args.reveal ? result ?? null : maskSensitive(result ?? null, sensitiveFieldNames(connector.sensitiveFields))
+    yield* Console.log(JSON.stringify(shown, null, 2))
   })
