@@ -48,6 +48,10 @@ const probes: Record<FaultRule["kind"], { rule: FaultEffect; probe: () => Promis
       return r.body.next_cursor === pageTwoCursor ? "fault" : "ok"
     }
   },
+  patch: {
+    rule: { kind: "patch", set: { frequency: "monthly" }, item: 1 },
+    probe: async () => ((await api.get("/v1/deductions?limit=2")).body.items[1].frequency === "monthly" ? "fault" : "ok")
+  },
   apply_then_reset: {
     rule: { kind: "apply_then_reset" },
     probe: async () => {

@@ -7,7 +7,7 @@
  */
 import { hash32, seededRandom, type SeededRandom } from "./seededRandom.js"
 
-export type FaultKind = "rate_limit" | "server_error" | "reset" | "slow" | "truncate" | "repeat_cursor" | "apply_then_reset"
+export type FaultKind = "rate_limit" | "server_error" | "reset" | "slow" | "truncate" | "repeat_cursor" | "apply_then_reset" | "patch"
 
 export interface FaultMatch {
   /** Path prefix (string) or pattern (RegExp) the rule applies to; may target the OAuth endpoints too. */
@@ -43,6 +43,11 @@ export type FaultEffect =
   | { readonly kind: "repeat_cursor" }
   /** Apply the request, then destroy the connection without answering. */
   | { readonly kind: "apply_then_reset" }
+  /**
+   * Answer normally with fields of one record set to other values (a value the API's description does not
+   * allow, say): the `item`-th of the body's `items` (default the first), or the body itself when it has none.
+   */
+  | { readonly kind: "patch"; readonly set: Readonly<Record<string, unknown>>; readonly item?: number }
 
 export type FaultRule = FaultEffect & FaultTrigger & FaultMatch
 
@@ -73,7 +78,8 @@ const checkRule = (rule: FaultRule, index: number) => {
   if (hasRate && !(typeof rule.rate === "number" && rule.rate >= 0 && rule.rate <= 1)) throw new Error(`${where}: rate must be within 0..1`)
   if (hasAt && !(rule.at ?? []).every((k) => Number.isInteger(k) && k >= 1)) throw new Error(`${where}: at lists 1-based request numbers`)
   if (rule.kind === "slow" && !(rule.delayMs >= 0)) throw new Error(`${where}: slow needs delayMs`)
-  if (!["rate_limit", "server_error", "reset", "slow", "truncate", "repeat_cursor", "apply_then_reset"].includes(rule.kind)) {
+  if (rule.kind === "patch" && (typeof rule.set !== "object" || rule.set === null)) throw new Error(`${where}: patch needs set`)
+  if (!["rate_limit", "server_error", "reset", "slow", "truncate", "repeat_cursor", "apply_then_reset", "patch"].includes(rule.kind)) {
     throw new Error(`${where}: unknown kind`)
   }
 }

@@ -3,7 +3,7 @@
  * everything written through the API since startup. Records are the full ones, before any scope-based
  * stripping.
  */
-import { isoDate } from "./calendar.js"
+import { isoDate, parseIsoDate } from "./calendar.js"
 import type { StoredDeduction } from "./deductions.js"
 import type { MockData } from "./mockData.js"
 import type { TimeOffPolicyRecord, TimeOffRequestRecord } from "./timeOff.js"
@@ -43,6 +43,10 @@ export interface MockStore {
   readonly member: (ref: number | string) => Record<string, unknown> | undefined
   /** Sets a member's updated_at to `at` (epoch ms; default: the server clock); returns the new value. */
   readonly touchMember: (ref: number | string, at?: number) => string
+  /** Runs the next payroll (the semi-monthly pay day after the last one), with its paystubs and fees; returns it. */
+  readonly addPayrollRun: () => Record<string, unknown>
+  /** Adds a time-off request of a member (by index or id) under the first policy, made now; returns it. */
+  readonly addTimeOffRequest: (request: { readonly member: number | string; readonly startDate: string; readonly days?: number; readonly status?: string }) => TimeOffRequestRecord
   readonly company: () => Record<string, unknown>
   /** Payroll runs, oldest first (their totals are computed on first use: O(members)). */
   readonly payrolls: () => ReadonlyArray<Record<string, unknown>>
@@ -112,6 +116,14 @@ export const makeMockStore = (data: MockData, now: () => number): MockStore => {
       const i = indexOf(ref)
       if (i === undefined) throw new Error(`no member ${String(ref)}`)
       return members.touch(i, at ?? now())
+    },
+    addPayrollRun: () => data.payrolls.record(data.payrolls.addRun()),
+    addTimeOffRequest: ({ member, startDate, days, status }) => {
+      const i = indexOf(member)
+      if (i === undefined) throw new Error(`no member ${String(member)}`)
+      const startDay = parseIsoDate(startDate)
+      if (startDay === undefined) throw new Error(`not a date: ${startDate}`)
+      return data.timeOff.addRequest({ memberIndex: i, policyIndex: 0, startDay, days: days ?? 1, status: status ?? "pending", nowSec: Math.floor(now() / 1000) })
     },
     company: () => data.company.record(),
     payrolls: () => data.payrolls.runs.map(data.payrolls.record),

@@ -73,6 +73,8 @@ export interface Payrolls {
   readonly paystubOf: (paystubId: string) => { readonly run: PayrollRun; readonly memberIndex: number } | undefined
   readonly paystubSummary: (run: PayrollRun, memberIndex: number) => Record<string, unknown>
   readonly paystub: (run: PayrollRun, memberIndex: number) => Record<string, unknown>
+  /** Add the run that follows the last one (the next semi-monthly pay day, even one after the data's today). */
+  readonly addRun: () => PayrollRun
 }
 
 export const makePayrolls = (ctx: DataContext, members: Members, deductions: Deductions): Payrolls => {
@@ -143,6 +145,20 @@ export const makePayrolls = (ctx: DataContext, members: Members, deductions: Ded
       medicalEmployer: core.medical ? 52_000 + (core.index % 4) * 3000 : 0,
       retirementMatch: Math.min(retirement, Math.round(gross * 0.04))
     }
+  }
+
+  const addRun = (): PayrollRun => {
+    const last = runs[runs.length - 1]!
+    const c = civil(last.payDay)
+    const payDay = c.date === 15 ? endOfMonth(c.year, c.month) : dayOf(c.month === 12 ? c.year + 1 : c.year, c.month === 12 ? 1 : c.month + 1, 15)
+    const p = civil(payDay)
+    const periodStart = p.date === 15 ? dayOf(p.year, p.month, 1) : dayOf(p.year, p.month, 16)
+    const index = runs.length
+    const run: PayrollRun = { index, id: ctx.ids.encode(IdKind.payroll, index), payDay, periodStart, periodEnd: payDay, debitDay: payDay - 2 }
+    runs.push(run)
+    // the totals of every run are made in one pass: the next ask makes them again, the new run's included
+    totalsCache = undefined
+    return run
   }
 
   let totalsCache: Array<PayrollTotals> | undefined
@@ -269,5 +285,5 @@ export const makePayrolls = (ctx: DataContext, members: Members, deductions: Ded
     }
   }
 
-  return { runs, runOf, record, totals, ordered, paidMembers, isPaid, fees, paystubId, paystubOf, paystubSummary, paystub }
+  return { runs, runOf, record, totals, ordered, paidMembers, isPaid, fees, paystubId, paystubOf, paystubSummary, paystub, addRun }
 }

@@ -316,6 +316,13 @@ export const startMockServer = async (options: MockOptions = {}): Promise<MockSe
         const body = JSON.parse(bodyText(reply.text)) as Record<string, unknown>
         reply = { ...reply, text: JSON.stringify({ ...body, next_cursor: reply.repeatCursor }) }
       }
+      if (fault?.kind === "patch" && reply.status >= 200 && reply.status < 300 && reply.text.length > 0) {
+        const body = JSON.parse(bodyText(reply.text)) as Record<string, unknown>
+        const items = body["items"]
+        const target = Array.isArray(items) ? items[fault.item ?? 0] : body
+        if (typeof target === "object" && target !== null) Object.assign(target, fault.set)
+        reply = { ...reply, text: JSON.stringify(body) }
+      }
       if (fault?.kind === "truncate") {
         const full = bodyText(reply.text)
         const text = full.length > 1 ? full.slice(0, Math.floor(full.length / 2)) : "{"

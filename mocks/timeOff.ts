@@ -57,6 +57,7 @@ export interface BalanceReport {
 export interface TimeOff {
   readonly policies: ReadonlyArray<TimeOffPolicyRecord>
   readonly policyIndexOf: (policyId: string) => number | undefined
+  /** the generated requests and those added since */
   readonly requestCount: number
   readonly request: (r: number) => TimeOffRequestRecord
   /** Request indexes after `after` that overlap [fromDay, toDay] and match. */
@@ -66,6 +67,8 @@ export interface TimeOff {
   readonly reports: () => ReadonlyArray<BalanceReport>
   /** The report's balances, or a failure message when it cannot be produced. */
   readonly balances: (report: BalanceReport) => { readonly items: ReadonlyArray<Record<string, unknown>> } | { readonly failure: string }
+  /** Add a request (made at `nowSec`): listed after the generated ones, for the days it covers. */
+  readonly addRequest: (request: { readonly memberIndex: number; readonly policyIndex: number; readonly startDay: number; readonly days: number; readonly status: string; readonly nowSec: number }) => TimeOffRequestRecord
 }
 
 export const makeTimeOff = (ctx: DataContext, members: Members): TimeOff => {
@@ -133,7 +136,7 @@ export const makeTimeOff = (ctx: DataContext, members: Members): TimeOff => {
   }
   // Requests are pure functions of their index; pages and balance reports ask for the same ones often.
   const requestDetail = memoIndex(computeRequest, requestCount)
-  const request = (r: number): TimeOffRequestRecord => requestDetail(r).record
+  const request = (r: number): TimeOffRequestRecord => (r < requestCount ? requestDetail(r).record : added[r - requestCount]!)
 
   /** Request indexes of each member, ascending (so by start day), built on the first balance report. */
   let byMember: { readonly offsets: Int32Array; readonly requests: Int32Array } | undefined
@@ -159,16 +162,40 @@ export const makeTimeOff = (ctx: DataContext, members: Members): TimeOff => {
     return byMember.requests.subarray(byMember.offsets[memberIndex] as number, byMember.offsets[memberIndex + 1] as number)
   }
 
+  const matches = (q: TimeOffRequestRecord, fromDay: number, toDay: number, filter: TimeOffRequestFilter) =>
+    q.end_date >= isoDate(fromDay) && q.start_date <= isoDate(toDay) &&
+    (filter.member_id === undefined || q.member_id === filter.member_id) &&
+    (filter.policy_id === undefined || q.policy_id === filter.policy_id) &&
+    (filter.status === undefined || q.status === filter.status)
+
   function* ordered(fromDay: number, toDay: number, filter: TimeOffRequestFilter, after: number | null): Generator<number> {
     const first = lowerBound(0, requestCount, (r) => startDayOf(r) >= fromDay - MAX_DAYS)
     for (let r = Math.max(first, after === null ? 0 : after + 1); r < requestCount && startDayOf(r) <= toDay; r++) {
-      const q = request(r)
-      if (q.end_date < isoDate(fromDay)) continue
-      if (filter.member_id !== undefined && q.member_id !== filter.member_id) continue
-      if (filter.policy_id !== undefined && q.policy_id !== filter.policy_id) continue
-      if (filter.status !== undefined && q.status !== filter.status) continue
-      yield r
+      if (matches(request(r), fromDay, toDay, filter)) yield r
     }
+    // requests added since: after the generated ones, in the order they were added
+    for (let k = Math.max(0, (after === null ? 0 : after + 1) - requestCount); k < added.length; k++) {
+      if (matches(added[k]!, fromDay, toDay, filter)) yield requestCount + k
+    }
+  }
+
+  const added: Array<TimeOffRequestRecord> = []
+  const addRequest: TimeOff["addRequest"] = ({ memberIndex, policyIndex, startDay, days, status, nowSec }) => {
+    const record: TimeOffRequestRecord = {
+      id: ctx.ids.encode(IdKind.timeOffRequest, requestCount + added.length, 1),
+      member_id: members.id(memberIndex),
+      policy_id: (policies[policyIndex] as TimeOffPolicyRecord).id,
+      status,
+      unit_type: "hours",
+      amount: days * 8,
+      start_date: isoDate(startDay),
+      end_date: isoDate(startDay + days - 1),
+      notes: null,
+      created_at: isoDateTime(nowSec),
+      updated_at: isoDateTime(nowSec)
+    }
+    added.push(record)
+    return record
   }
 
   const reportList: Array<BalanceReport> = []
@@ -203,5 +230,18 @@ export const makeTimeOff = (ctx: DataContext, members: Members): TimeOff => {
     return { items: [{ member_id: memberId, policy_id: policy.id, unit_type: "hours", available: Math.round((accrued - used) * 2) / 2, used }] }
   }
 
-  return { policies, policyIndexOf, requestCount, request, ordered, createReport, report, reports: () => reportList, balances }
+  return {
+    policies,
+    policyIndexOf,
+    get requestCount() {
+      return requestCount + added.length
+    },
+    request,
+    ordered,
+    createReport,
+    report,
+    reports: () => reportList,
+    balances,
+    addRequest
+  }
 }
