@@ -5,8 +5,10 @@
  * `field_scopes`.
  */
 import { readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as YAML from "yaml"
+import { findManifestFile } from "../src/model/manifestFile.js"
 
 export interface ContractOperation {
   readonly operationId: string
@@ -50,8 +52,9 @@ export interface ApiContract {
   readonly operation: (operationId: string) => ContractOperation
 }
 
-export const defaultSpecPath = fileURLToPath(new URL("../schemas/justworks.openapi.yaml", import.meta.url))
-export const defaultConnectorPath = fileURLToPath(new URL("../connector.yaml", import.meta.url))
+/** The package's connector.yaml and OpenAPI description, above this module (mocks/, or the library's dist/lib/). */
+export const defaultConnectorPath = findManifestFile(dirname(fileURLToPath(import.meta.url)))
+export const defaultSpecPath = join(dirname(defaultConnectorPath), "schemas", "justworks.openapi.yaml")
 
 const METHODS = ["get", "post", "put", "patch", "delete"]
 const FIELD_NOTE = /Only returned when the token was granted `([^`]+)`/

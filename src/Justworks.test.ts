@@ -6,14 +6,19 @@ import { execFile } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { promisify } from "node:util"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Chunk, Deferred, Duration, Effect, Either, Fiber, Layer, Redacted, Schedule, Stream } from "effect"
 import { mockServer } from "../mocks/mockServer.js"
 import type { MockServer } from "../mocks/startMockServer.js"
-import { HttpTransport, type TransportRequest } from "./http/HttpTransport.js"
+import { HttpTransport, type TransportRequest } from "./net/HttpTransport.js"
+import type { Member, MemberName } from "./generated/records.js"
 import { Justworks } from "./Justworks.js"
 import { projectFile } from "../test-support/projectManifest.js"
+import { ensureBuilt } from "../test-support/cliHarness.js"
 import { deductionRows } from "../test-support/deductionRows.js"
+
+/** For type assertions only (never read at run time). */
+declare const service: Justworks["Type"]
 
 const justworksFor = (mock: MockServer, scopes: ReadonlyArray<string>) => {
   const issued = mock.issueTokens(scopes)
@@ -27,6 +32,8 @@ const justworksFor = (mock: MockServer, scopes: ReadonlyArray<string>) => {
 
 describe("Justworks (library entry)", () => {
   it("the README example runs as written", async () => {
+    // the package's name resolves to the built library
+    await ensureBuilt()
     const readme = readFileSync(projectFile("README.md"), "utf8")
     const example = /## Library[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1]
     expect(example).toBeDefined()
@@ -40,6 +47,23 @@ describe("Justworks (library entry)", () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }, 60_000)
+
+  it("streams and actions are typed from the OpenAPI description (checked by tsc: npm test type-checks the tests)", () => {
+    type Service = Justworks["Type"]
+    expectTypeOf<Stream.Stream.Success<ReturnType<typeof service.stream<"members">>>>().toEqualTypeOf<Member>()
+    expectTypeOf<Stream.Stream.Success<ReturnType<typeof service.stream<"payroll_fees">>>["payroll_id"]>().toEqualTypeOf<string>()
+    expectTypeOf<Effect.Effect.Success<ReturnType<typeof service.action<"get_member">>>>().toEqualTypeOf<Member>()
+    expectTypeOf<Parameters<typeof service.action<"get_member">>>().toEqualTypeOf<[id: "get_member", input: { readonly member_id: string }]>()
+    expectTypeOf<Parameters<typeof service.action<"get_company">>>().toEqualTypeOf<[id: "get_company", input?: Readonly<Record<string, never>>]>()
+    expectTypeOf<Member["name"]>().toEqualTypeOf<MemberName | undefined>()
+    // never called: what TypeScript refuses
+    expectTypeOf((justworks: Service) => {
+      // @ts-expect-error members have no salary field
+      void Stream.map(justworks.stream("members"), (m) => m.salary)
+      // @ts-expect-error get_member needs its member_id
+      void justworks.action("get_member")
+    }).toBeFunction()
+  })
 
   it.effect("requests go out through the transport given (e.g. one with a proxy or tracing)", () =>
     Effect.gen(function*() {
@@ -68,6 +92,33 @@ describe("Justworks (library entry)", () => {
       ])
       expect(sent[0]!.headers["authorization"]).toBe("Bearer token-1")
     }))
+
+  it.live("onTokenRefresh hands each refreshed pair to the embedder; a run with the pair it kept works", () =>
+    Effect.gen(function*() {
+      const mock = yield* mockServer({ members: 3 })
+      const issued = mock.issueTokens(mock.scopes)
+      const kept: Array<{ access: string; refresh: string | undefined; expiresAt: Date }> = []
+      const layer = (tokens: { access: string; refresh: string | undefined }) =>
+        Justworks.layer({
+          clientId: mock.clientId,
+          clientSecret: Redacted.make(mock.clientSecret),
+          baseUrl: mock.url,
+          // the embedder's copy says the access token expired: the first request refreshes it
+          tokens: { accessToken: Redacted.make(tokens.access), refreshToken: tokens.refresh === undefined ? undefined : Redacted.make(tokens.refresh), expiresAt: new Date(0) },
+          onTokenRefresh: (c) =>
+            Effect.sync(() => kept.push({ access: Redacted.value(c.accessToken), refresh: c.refreshToken && Redacted.value(c.refreshToken), expiresAt: c.accessTokenExpiresAt }))
+        })
+      const count = Effect.flatMap(Justworks, (j) => Stream.runCount(j.stream("members")))
+      expect(yield* count.pipe(Effect.provide(layer({ access: issued.access_token, refresh: issued.refresh_token })))).toBe(3)
+      expect(kept).toHaveLength(1)
+      expect(kept[0]!.refresh).not.toBe(issued.refresh_token)
+      expect(kept[0]!.expiresAt.getTime()).toBeGreaterThan(Date.now())
+      const members = mock.requests.filter((r) => r.path === "/v1/members")
+      expect(members.every((r) => r.token === kept[0]!.access)).toBe(true)
+      // the next run starts from what was kept (the given refresh token is dead by now)
+      expect(yield* count.pipe(Effect.provide(layer(kept[0]!)))).toBe(3)
+      expect(kept).toHaveLength(2)
+    }).pipe(Effect.scoped))
 
   it.live("a child stream reads the next page of parents while the children of the current one are in flight", () =>
     Effect.gen(function*() {
@@ -142,9 +193,11 @@ describe("Justworks (library entry)", () => {
         const results = Chunk.toArray(yield* Stream.runCollect(justworks.write(plan, { partial: true })))
         expect(results.map((r) => [r.position, r.status])).toEqual([[4, "invalid"], [1, "applied"], [2, "applied"], [3, "applied"]])
         expect(mock.store.writtenDeductions().map((d) => d.description)).toEqual(["Library 1", "Library 2", "Library 3"])
-        // a raw action's body is checked against the request schema before any request
+        // a raw action's body is checked against the request schema before any request (TypeScript refuses this
+        // one; a caller without types, or with a cast, gets it checked at run time)
         const posts = mock.requests.filter((r) => r.method === "POST").length
-        const badBody = yield* Effect.flip(justworks.action("create_deductions", { items: [{ ...rows[0], operation_id: "x", amount: "12.50" }] }))
+        const untyped = { items: [{ ...rows[0], operation_id: "x", amount: "12.50" }] } as never
+        const badBody = yield* Effect.flip(justworks.action("create_deductions", untyped))
         expect(badBody.message).toBe('action create_deductions: items[0].amount: Expected number')
         expect(mock.requests.filter((r) => r.method === "POST")).toHaveLength(posts)
         const notBatch = yield* Effect.flip(justworks.planWrite("get_company", []))

@@ -9,17 +9,30 @@
  * }).pipe(Effect.provide(Justworks.layer({ clientId, clientSecret, tokenStore })))
  * ```
  */
-export { Justworks, defaultManifestFile, type JustworksOptions, type StreamOptions } from "./Justworks.js"
+export {
+  Justworks,
+  defaultManifestFile,
+  type ActionArguments,
+  type ConnectionTokens,
+  type JustworksOptions,
+  type StreamEvent,
+  type StreamOptions
+} from "./Justworks.js"
 export type { ActionId, StreamName } from "./generated/manifestNames.js"
+// each stream's record type (Member, Payroll, …), each action's input and response
+export type * from "./generated/records.js"
 export { actionIds, streamNames } from "./generated/manifestNames.js"
 export type { ApiRecord, ReadEvent, ReadFailure, StreamState } from "./runtime/StreamReader.js"
 export { ReadError } from "./runtime/ReadError.js"
 export { ApiError } from "./http/ApiError.js"
 export { InsecureConnection } from "./http/InsecureConnection.js"
-export { HttpTransport, TransportFailure, type TransportRequest, type TransportResponse } from "./http/HttpTransport.js"
+export { HttpTransport, TransportFailure, type TransportRequest, type TransportResponse } from "./net/HttpTransport.js"
 export { ActionError, type ActionInput } from "./actions/ActionRunner.js"
 export type { HealthReport, HealthcheckResult } from "./health/Healthchecks.js"
 export { AuthorizationFailed, ReconnectRequired, TokenEndpointError } from "./auth/AuthError.js"
+export { Credentials, type TokenError } from "./auth/Credentials.js"
+export { AuthorizedConnection, type IdleStatus } from "./auth/AuthorizedConnection.js"
+export * as TokenProvider from "./auth/TokenProvider.js"
 export { beginAuthorization, completeAuthorization, disconnect, type PendingAuthorization } from "./auth/connection.js"
 export { authorizeViaLoopback, type LoopbackOptions } from "./auth/loopbackAuthorization.js"
 export { StoredConnection } from "./auth/store/StoredConnection.js"

@@ -3,16 +3,16 @@
  * real connector.yaml. All `Layer.provide` plumbing for tests lives here.
  */
 import type { HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
 import { Duration, Layer, Redacted } from "effect"
 import type { MockServer } from "../mocks/startMockServer.js"
 import { ActionRunner } from "../src/actions/ActionRunner.js"
 import { OAuthClient } from "../src/auth/OAuthClient.js"
 import { oauthSettings, type OAuthSettings } from "../src/auth/OAuthSettings.js"
-import { TokenProvider } from "../src/auth/TokenProvider.js"
+import * as TokenProvider from "../src/auth/TokenProvider.js"
 import { TokenStore } from "../src/auth/store/TokenStore.js"
 import { ApiClient } from "../src/http/ApiClient.js"
-import { HttpTransport } from "../src/http/HttpTransport.js"
+import { HttpTransport } from "../src/net/HttpTransport.js"
+import { layer as httpClientTransport } from "../src/net/httpClientTransport.js"
 import type { RetryPolicy } from "../src/manifest/Manifest.js"
 import type { Connector } from "../src/model/Connector.js"
 import { ConnectorModel } from "../src/model/ConnectorModel.js"
@@ -24,8 +24,11 @@ import { BatchWriter } from "../src/writes/BatchWriter.js"
 export const projectConnector = loadProjectConnector()
 
 /** OAuth settings pointing at the mock (its token, revoke and authorize endpoints, its client). */
-export const mockOAuthSettings = (mock: Pick<MockServer, "url" | "clientId" | "clientSecret">): OAuthSettings =>
-  oauthSettings(projectConnector.auth, {
+export const mockOAuthSettings = (
+  mock: Pick<MockServer, "url" | "clientId" | "clientSecret">,
+  connector: Connector = projectConnector
+): OAuthSettings =>
+  oauthSettings(connector, {
     baseUrl: mock.url,
     clientId: mock.clientId,
     clientSecret: Redacted.make(mock.clientSecret),
@@ -58,12 +61,13 @@ const connectorFor = (options: ConnectorLayerOptions): Connector =>
 
 /** OAuth client + token store + token provider + HTTP pipeline + stream reader + actions and batch writes, against the mock. */
 export const connectorLayer = (options: ConnectorLayerOptions) => {
-  const settings = mockOAuthSettings(options.mock)
-  const base = Layer.mergeAll(
-    ConnectorModel.layerLoaded(connectorFor(options)),
-    options.store ?? TokenStore.layerMemory,
-    OAuthClient.layer(settings).pipe(Layer.provide(options.http ?? NodeHttpClient.layerUndici)),
-    options.http ?? NodeHttpClient.layerUndici
+  const connector = connectorFor(options)
+  const settings = mockOAuthSettings(options.mock, connector)
+  // a given HttpClient (tests that watch or steer requests) carries the API calls and the token endpoint's; else undici directly
+  const transport = options.http === undefined ? HttpTransport.layerUndici : Layer.provide(httpClientTransport, options.http)
+  const base = Layer.provideMerge(
+    Layer.mergeAll(ConnectorModel.layerLoaded(connector), options.store ?? TokenStore.layerMemory, OAuthClient.layer(settings)),
+    transport
   )
   const tokens = TokenProvider.layer({
     connectionId: options.connectionId ?? "test",
@@ -74,9 +78,7 @@ export const connectorLayer = (options: ConnectorLayerOptions) => {
   const api = ApiClient.layer({ baseUrl: options.mock.url })
   const withValidation = Layer.provideMerge(options.validation ?? RecordValidation.layer(), base)
   const withTokens = Layer.provideMerge(tokens, withValidation)
-  // a given HttpClient (tests that watch or steer requests) carries the API calls too; else undici directly
-  const transport = options.http === undefined ? HttpTransport.layerUndici : Layer.provide(HttpTransport.layerHttpClient, options.http)
-  const withApi = Layer.provideMerge(api, Layer.merge(withTokens, transport))
+  const withApi = Layer.provideMerge(api, withTokens)
   const withReader = Layer.provideMerge(StreamReader.layer, withApi)
   return Layer.provideMerge(Layer.provideMerge(BatchWriter.layer, ActionRunner.layer), withReader)
 }

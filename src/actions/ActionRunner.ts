@@ -5,7 +5,8 @@
  * success response's schema. No action-specific code.
  */
 import { Context, Effect, Layer, Schema } from "effect"
-import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
+import { AuthorizedConnection } from "../auth/AuthorizedConnection.js"
+import type { TokenError } from "../auth/Credentials.js"
 import type { ApiError } from "../http/ApiError.js"
 import { ApiClient } from "../http/ApiClient.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
@@ -34,7 +35,7 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
   static make = Effect.gen(function*() {
     const connector = yield* ConnectorModel
     const api = yield* ApiClient
-    const tokens = yield* TokenProvider
+    const connection = yield* AuthorizedConnection
     const ids = [...connector.actions.keys()]
     const graph = connector.scopeGraph
     const checkBody = makeBodyChecker(connector)
@@ -45,7 +46,7 @@ export class ActionRunner extends Context.Tag("justworks-connector/ActionRunner"
         const action = connector.actions.get(id)
         const fail = (reason: ActionError["reason"], detail: string) => new ActionError({ reason, action: id, detail })
         if (action === undefined) return yield* fail("UnknownAction", `unknown action; valid actions: ${ids.join(", ")}`)
-        const granted = closure(graph, (yield* tokens.connection).grantedScopes)
+        const granted = closure(graph, (yield* connection.current).grantedScopes)
         const missing = action.scopes.filter((s) => !granted.includes(s))
         if (missing.length > 0) {
           const presets = [...new Set(missing.flatMap((s) => presetsGranting(graph, s)))]

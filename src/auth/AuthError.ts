@@ -25,12 +25,19 @@ export class ReconnectRequired extends Schema.TaggedError<ReconnectRequired>()("
   }
 }
 
-/** The token or revoke endpoint answered with an error, or could not be reached. */
+/**
+ * The token or revoke endpoint answered with an error, or could not be reached. `RateLimited`, `Server` and
+ * `Transport` are retried under the manifest's retry policy (a timeout is not: the deadline is the wait).
+ */
 export class TokenEndpointError extends Schema.TaggedError<TokenEndpointError>()("TokenEndpointError", {
-  reason: Schema.Literal("InvalidGrant", "InvalidClient", "Rejected", "Transport", "Decode"),
+  reason: Schema.Literal("InvalidGrant", "InvalidClient", "Rejected", "RateLimited", "Server", "Transport", "Decode"),
   url: Schema.String,
   status: Schema.optional(Schema.Number),
-  detail: Schema.String
+  detail: Schema.String,
+  /** for `Transport`: no answer within the deadline */
+  timedOut: Schema.optional(Schema.Boolean),
+  /** for `RateLimited`: how long the endpoint asked to wait */
+  retryAfter: Schema.optional(Schema.DurationFromSelf)
 }) {
   override get message(): string {
     return `token endpoint ${this.url}: ${this.reason}${this.status === undefined ? "" : ` (HTTP ${this.status})`}: ${this.detail}`

@@ -1,6 +1,10 @@
-/** Everything the OAuth client needs: the manifest's `auth` section resolved against the connection's config. */
+/**
+ * Everything the OAuth client needs: the connector's auth settings resolved against the connection's config,
+ * and the requester's deadline and retry policy, which the token endpoint is called under as any request is.
+ */
 import type { Duration, Redacted } from "effect"
-import type { Auth } from "../manifest/Manifest.js"
+import type { Auth, RetryPolicy } from "../manifest/Manifest.js"
+import type { Connector } from "../model/Connector.js"
 
 export interface OAuthSettings {
   readonly clientId: string
@@ -14,11 +18,14 @@ export interface OAuthSettings {
   readonly refreshTokenLifetime: Duration.Duration
   readonly refreshAhead: Duration.Duration
   readonly idleWarningAfter: Duration.Duration
+  /** no answer within this long fails a request to the token or revoke endpoint */
+  readonly timeout: Duration.Duration
+  readonly retry: RetryPolicy
 }
 
 /** Resolve the manifest's auth section: relative token/revoke URLs are joined to the API base URL. */
 export const oauthSettings = (
-  auth: Auth,
+  connector: Pick<Connector, "auth" | "requester" | "retry">,
   options: {
     readonly baseUrl: string
     readonly clientId: string
@@ -26,6 +33,7 @@ export const oauthSettings = (
     readonly authorizeUrl?: string | undefined
   }
 ): OAuthSettings => {
+  const auth = connector.auth
   const resolve = (url: string) => (/^https?:\/\//.test(url) ? url : new URL(url, options.baseUrl).toString())
   return {
     clientId: options.clientId,
@@ -38,6 +46,8 @@ export const oauthSettings = (
     accessTokenLifetime: auth.access_token_lifetime,
     refreshTokenLifetime: auth.refresh_token_lifetime,
     refreshAhead: auth.refresh_ahead,
-    idleWarningAfter: auth.idle_warning_after
+    idleWarningAfter: auth.idle_warning_after,
+    timeout: connector.requester.timeout,
+    retry: connector.retry
   }
 }

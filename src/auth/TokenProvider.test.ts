@@ -6,7 +6,7 @@ import { Duration, Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from
 import { TokenEndpointError } from "./AuthError.js"
 import { OAuthClient } from "./OAuthClient.js"
 import type { TokenGrant } from "./TokenGrant.js"
-import { TokenProvider } from "./TokenProvider.js"
+import * as TokenProvider from "./TokenProvider.js"
 import { StoredConnection } from "./store/StoredConnection.js"
 import { TokenStore } from "./store/TokenStore.js"
 import { TokenStoreError } from "./store/TokenStoreError.js"
@@ -31,36 +31,44 @@ const connectionAt0 = (overrides: Partial<ConstructorParameters<typeof StoredCon
 
 interface Harness {
   readonly refreshes: Ref.Ref<number>
+  /** the refresh tokens presented, in order */
+  readonly presented: Ref.Ref<ReadonlyArray<string>>
 }
 
 /** A token endpoint that issues access-N / refresh-N, valid 24 h from the (test) clock, after `latency`. */
-const stubOAuth = (options: { rotate?: boolean; fail?: TokenEndpointError; latency?: Duration.DurationInput } = {}) =>
+const stubOAuth = (options: { rotate?: boolean; fail?: TokenEndpointError; latency?: Duration.DurationInput; lifetime?: number } = {}) =>
   Effect.gen(function*() {
     const refreshes = yield* Ref.make(0)
+    const presented = yield* Ref.make<ReadonlyArray<string>>([])
     const oauth = OAuthClient.of({
       settings: undefined as never,
       authorizationUrl: () => "unused",
       exchangeCode: () => Effect.dieMessage("unused"),
       revoke: () => Effect.void,
-      refresh: () =>
+      refresh: (refreshToken) =>
         Effect.gen(function*() {
+          yield* Ref.update(presented, (all) => [...all, Redacted.value(refreshToken)])
           const n = yield* Ref.updateAndGet(refreshes, (x) => x + 1)
           if (options.latency) yield* Effect.sleep(options.latency)
           if (options.fail) return yield* options.fail
           const now = yield* Effect.clockWith((c) => c.currentTimeMillis)
           const grant: TokenGrant = {
             accessToken: Redacted.make(`access-${n}`),
-            expiresAt: new Date(now + DAY),
+            expiresAt: new Date(now + (options.lifetime ?? DAY)),
             refreshToken: options.rotate === false ? undefined : Redacted.make(`refresh-${n}`),
             scopes: undefined
           }
           return grant
         })
     })
-    return { oauth, harness: { refreshes } satisfies Harness }
+    return { oauth, harness: { refreshes, presented } satisfies Harness }
   })
 
-const provider = (stored: StoredConnection, oauth: OAuthClient["Type"]) =>
+const provider = (
+  stored: StoredConnection,
+  oauth: OAuthClient["Type"],
+  onRefresh?: (connection: StoredConnection) => Effect.Effect<void>
+) =>
   Effect.gen(function*() {
     const store = yield* TokenStore.makeMemory
     yield* store.put(stored)
@@ -68,7 +76,8 @@ const provider = (stored: StoredConnection, oauth: OAuthClient["Type"]) =>
       connectionId: stored.connectionId,
       refreshAhead: "10 minutes",
       refreshTokenLifetime: "30 days",
-      idleWarningAfter: "25 days"
+      idleWarningAfter: "25 days",
+      onRefresh
     }).pipe(Effect.provide(Layer.mergeAll(Layer.succeed(TokenStore, store), Layer.succeed(OAuthClient, oauth))))
     return { tokens, store }
   })
@@ -85,6 +94,26 @@ describe("TokenProvider", () => {
       expect(Redacted.value(yield* tokens.token)).toBe("access-1")
       expect(Redacted.value(yield* tokens.token)).toBe("access-1")
       expect(yield* Ref.get(harness.refreshes)).toBe(1)
+    }))
+
+  it.effect("a token living less than twice the margin is refreshed at half its lifetime, not on every request", () =>
+    Effect.gen(function*() {
+      const MINUTE = 60_000
+      // 5-minute tokens, a 10-minute margin: the margin becomes 2.5 minutes
+      const { oauth, harness } = yield* stubOAuth({ lifetime: 5 * MINUTE })
+      const { tokens } = yield* provider(connectionAt0({ accessTokenExpiresAt: new Date(5 * MINUTE) }), oauth)
+      for (const at of [0, MINUTE, 2.5 * MINUTE - 1]) {
+        yield* TestClock.setTime(at)
+        expect(Redacted.value(yield* tokens.token)).toBe("access-0")
+      }
+      yield* TestClock.setTime(2.5 * MINUTE)
+      for (let i = 0; i < 100; i++) expect(Redacted.value(yield* tokens.token)).toBe("access-1")
+      // access-1 lives until 7.5 minutes: refreshed at 5
+      yield* TestClock.setTime(5 * MINUTE - 1)
+      expect(Redacted.value(yield* tokens.token)).toBe("access-1")
+      yield* TestClock.setTime(5 * MINUTE)
+      expect(Redacted.value(yield* tokens.token)).toBe("access-2")
+      expect(yield* Ref.get(harness.refreshes)).toBe(2)
     }))
 
   it.effect("single flight: 50 fibers asking at expiry cause exactly one refresh and all get its token", () =>
@@ -116,7 +145,15 @@ describe("TokenProvider", () => {
       const { oauth } = yield* stubOAuth()
       const memory = yield* TokenStore.makeMemory
       yield* memory.put(connectionAt0())
-      const failing = TokenStore.of({ ...memory, put: () => Effect.fail(new TokenStoreError({ reason: "Unavailable", message: "disk full" })) })
+      const diskFull = new TokenStoreError({ reason: "Unavailable", message: "disk full" })
+      // the store reads, but cannot write
+      const failing = TokenStore.of({
+        ...memory,
+        put: () => Effect.fail(diskFull),
+        modify: (id, update) =>
+          Effect.flatMap(memory.get(id), (current) =>
+            Effect.flatMap(update(current), (next) => (next === undefined ? Effect.succeed(current) : Effect.fail(diskFull))))
+      })
       const tokens = yield* TokenProvider.make({ connectionId: "acme", refreshAhead: "10 minutes", refreshTokenLifetime: "30 days", idleWarningAfter: "25 days" }).pipe(
         Effect.provide(Layer.mergeAll(Layer.succeed(TokenStore, failing), Layer.succeed(OAuthClient, oauth)))
       )
@@ -124,6 +161,61 @@ describe("TokenProvider", () => {
       const error = yield* Effect.flip(tokens.token)
       expect(error._tag).toBe("TokenStoreError")
       expect(Redacted.value(Option.getOrThrow(yield* memory.get("acme")).refreshToken!)).toBe("refresh-0")
+    }))
+
+  it.effect("a pair another process renewed in the store meanwhile is used, not refreshed again", () =>
+    Effect.gen(function*() {
+      const { oauth, harness } = yield* stubOAuth()
+      const { tokens, store } = yield* provider(connectionAt0(), oauth)
+      expect(Redacted.value(yield* tokens.token)).toBe("access-0")
+      yield* TestClock.setTime(DAY)
+      // what another process sharing the store wrote when it refreshed
+      yield* store.put(connectionAt0({
+        accessToken: Redacted.make("access-elsewhere"),
+        accessTokenExpiresAt: new Date(2 * DAY),
+        refreshToken: Redacted.make("refresh-elsewhere"),
+        lastRefreshedAt: new Date(DAY)
+      }))
+      expect(Redacted.value(yield* tokens.token)).toBe("access-elsewhere")
+      expect(yield* Ref.get(harness.refreshes)).toBe(0)
+    }))
+
+  it.effect("a refresh presents the stored refresh token, which another process may have rotated", () =>
+    Effect.gen(function*() {
+      const { oauth, harness } = yield* stubOAuth()
+      const { tokens, store } = yield* provider(connectionAt0(), oauth)
+      yield* tokens.token
+      // renewed elsewhere at 12 h, and expired since
+      yield* store.put(connectionAt0({
+        accessToken: Redacted.make("access-elsewhere"),
+        accessTokenExpiresAt: new Date(DAY + HOUR),
+        refreshToken: Redacted.make("refresh-elsewhere"),
+        lastRefreshedAt: new Date(12 * HOUR)
+      }))
+      yield* TestClock.setTime(DAY + HOUR)
+      expect(Redacted.value(yield* tokens.token)).toBe("access-1")
+      expect(yield* Ref.get(harness.presented)).toEqual(["refresh-elsewhere"])
+    }))
+
+  it.effect("onRefresh gets each refreshed pair once it is stored, before its token is used; not a pair found in the store", () =>
+    Effect.gen(function*() {
+      const { oauth } = yield* stubOAuth()
+      const handed: Array<readonly [string, string | undefined, string | undefined]> = []
+      let store: TokenStore["Type"] | undefined
+      const { tokens, store: memory } = yield* provider(connectionAt0(), oauth, (c) =>
+        Effect.gen(function*() {
+          const saved = Option.getOrThrow(yield* store!.get("acme"))
+          handed.push([Redacted.value(c.accessToken), c.refreshToken && Redacted.value(c.refreshToken), saved.refreshToken && Redacted.value(saved.refreshToken)])
+        }).pipe(Effect.orDie))
+      store = memory
+      yield* TestClock.setTime(DAY)
+      yield* Effect.all([tokens.token, tokens.token, tokens.token], { concurrency: "unbounded" })
+      yield* tokens.refreshNow
+      expect(handed).toEqual([["access-1", "refresh-1", "refresh-1"], ["access-2", "refresh-2", "refresh-2"]])
+      yield* memory.put(connectionAt0({ accessToken: Redacted.make("access-elsewhere"), accessTokenExpiresAt: new Date(5 * DAY), lastRefreshedAt: new Date(2 * DAY) }))
+      yield* TestClock.setTime(2 * DAY)
+      expect(Redacted.value(yield* tokens.token)).toBe("access-elsewhere")
+      expect(handed).toHaveLength(2)
     }))
 
   it.effect("keeps the old refresh token when the response carries none", () =>

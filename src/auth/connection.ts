@@ -3,7 +3,7 @@
  * check, the code exchange, storing the connection with its granted scopes, and revoking on disconnect.
  */
 import { randomBytes } from "node:crypto"
-import { Clock, Effect } from "effect"
+import { Clock, Effect, Redacted } from "effect"
 import { AuthorizationFailed, TokenEndpointError } from "./AuthError.js"
 import { OAuthClient } from "./OAuthClient.js"
 import { StoredConnection } from "./store/StoredConnection.js"
@@ -95,7 +95,8 @@ export const disconnect = (connectionId: string) =>
     const revoke = (...args: Parameters<typeof oauth.revoke>) =>
       oauth.revoke(...args).pipe(Effect.catchIf(alreadyDead, () => Effect.void))
     if (connection.refreshToken !== undefined) yield* revoke(connection.refreshToken, "refresh_token")
-    yield* revoke(connection.accessToken, "access_token")
+    // a connection made from a refresh token alone holds no access token yet
+    if (Redacted.value(connection.accessToken) !== "") yield* revoke(connection.accessToken, "access_token")
     yield* store.remove(connectionId)
     yield* Effect.logInfo("disconnected").pipe(Effect.annotateLogs({ connection: connectionId }))
     return true

@@ -13,7 +13,7 @@ import { connectorLayer } from "../../test-support/connectorLayer.js"
 import { seedMockConnection } from "../../test-support/seedMockConnection.js"
 import { beginAuthorization, completeAuthorization, disconnect } from "./connection.js"
 import { authorizeViaLoopback } from "./loopbackAuthorization.js"
-import { TokenProvider } from "./TokenProvider.js"
+import { Credentials } from "./Credentials.js"
 import { StoredConnection } from "./store/StoredConnection.js"
 import { TokenStore } from "./store/TokenStore.js"
 
@@ -185,7 +185,7 @@ describe("OAuth lifecycle against the stateful mock", () => {
       const unauthorized = yield* Effect.promise(() => fetch(`${mock.url}/v1/company`, { headers: { authorization: `Bearer ${issued.access_token}` } }))
       expect(unauthorized.status).toBe(401)
       yield* Effect.sleep("1100 millis")
-      const error = yield* Effect.flip(Effect.flatMap(TokenProvider, (t) => t.token).pipe(Effect.provide(layer)))
+      const error = yield* Effect.flip(Effect.flatMap(Credentials, (t) => t.token).pipe(Effect.provide(layer)))
       expect(error._tag).toBe("ReconnectRequired")
       expect(error.message).toMatch(/rejected the refresh token .*reconnect by completing the OAuth flow again/)
     }).pipe(Effect.scoped))

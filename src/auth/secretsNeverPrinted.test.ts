@@ -10,7 +10,7 @@ import { ApiClient } from "../http/ApiClient.js"
 import { connectorLayer } from "../../test-support/connectorLayer.js"
 import { disconnect } from "./connection.js"
 import { authorizeViaLoopback } from "./loopbackAuthorization.js"
-import { TokenProvider } from "./TokenProvider.js"
+import { Credentials } from "./Credentials.js"
 import { TokenStore } from "./store/TokenStore.js"
 
 describe("secrets", () => {
@@ -56,9 +56,9 @@ describe("secrets", () => {
         yield* disconnect("acme")
         yield* store.put(kept)
         yield* Effect.sleep("1100 millis")
-        const dead = yield* Effect.flip(Effect.flatMap(TokenProvider, (t) => t.token))
+        const dead = yield* Effect.flip(Effect.flatMap(Credentials, (t) => t.token))
         errors.push(dead.message, String(dead), Inspectable.format(dead), JSON.stringify(dead))
-        const cause = yield* Effect.sandbox(Effect.flatMap(TokenProvider, (t) => t.token)).pipe(Effect.flip)
+        const cause = yield* Effect.sandbox(Effect.flatMap(Credentials, (t) => t.token)).pipe(Effect.flip)
         errors.push(Cause.pretty(cause))
         errors.push(Inspectable.format(kept), JSON.stringify(kept), String(kept))
       }).pipe(

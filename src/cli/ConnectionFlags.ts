@@ -15,6 +15,13 @@ export const validationOption = Options.choice("validation", ["strict", "warn", 
   Options.optional
 )
 
+/** `sync`, `action` and `healthcheck` write a config file's refreshed tokens back to it, unless this is given. */
+export const keepConfigFileOption = Options.boolean("keep-config-file").pipe(
+  Options.withDescription(
+    "leave the --config file as it is when the tokens it holds are refreshed (by default it is rewritten with the new ones: its refresh token no longer works after a refresh)"
+  )
+)
+
 /** The command-line names of the token store flags (besides `--config`), by their field in `StoreFlags`. */
 export const storeFlagNames = {
   clientId: "client-id",

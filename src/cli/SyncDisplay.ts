@@ -29,6 +29,8 @@ export class SyncDisplay extends Context.Tag("justworks-connector/cli/SyncDispla
   /** show the header and the streams about to be synced */
   readonly begin: (header: string, streams: ReadonlyArray<string>) => Effect.Effect<void>
   readonly report: (event: SyncEvent) => Effect.Effect<void>
+  /** a line about the run as a whole (e.g. the config file rewritten), above the live view */
+  readonly note: (line: string) => Effect.Effect<void>
   /** stop the live view, print the summary table and a closing line */
   readonly finish: (footer: string) => Effect.Effect<void>
 }>() {
@@ -152,6 +154,8 @@ const make = (tty: boolean) =>
         }
       })
 
+    const note = (line: string) => screen.withPermits(1)(Effect.zipRight(tty ? clearLive : Effect.void, err(`sync: ${line}\n`)))
+
     const begin = (header: string, streams: ReadonlyArray<string>) =>
       Effect.gen(function*() {
         for (const stream of streams) yield* update(stream, (r) => r)
@@ -197,5 +201,5 @@ const make = (tty: boolean) =>
         yield* err(`\n${table}${problemTable}\n\n${footer}\n`)
       })
 
-    return SyncDisplay.of({ begin, report, finish })
+    return SyncDisplay.of({ begin, report, note, finish })
   })

@@ -82,6 +82,61 @@ describe("Airbyte protocol commands", () => {
     expect(validConfig({ client_secret: "x" })).toBe(false)
   })
 
+  it("spec: advanced_auth lets a platform run the OAuth flow: consent and token URL templates, scopes, where tokens go", async () => {
+    const result = await cli("spec")
+    const spec = protocol.messages(result.stdout)[0]!["spec"]
+    const oauth = spec.advanced_auth.oauth_config_specification
+    const input = oauth.oauth_connector_input_specification
+    expect(input.scope).toBe("company.detail:read member.detail:read member.employment:read time_off:read")
+    // what a platform does with the templates: fill in its values, piped through the filters named
+    const values: Record<string, string> = {
+      client_id_value: "app id",
+      client_secret_value: "app secret",
+      redirect_uri_value: "https://platform.example/oauth/callback",
+      state_value: "st4te",
+      scope_value: input.scope,
+      auth_code_value: "c0de"
+    }
+    const params: Record<string, string> = {
+      client_id_param: `client_id=${encodeURIComponent(values["client_id_value"]!)}`,
+      client_secret_param: `client_secret=${encodeURIComponent(values["client_secret_value"]!)}`,
+      state_param: `state=${values["state_value"]}`,
+      auth_code_param: `code=${values["auth_code_value"]}`
+    }
+    const render = (template: string) =>
+      template.replace(/\{\{\s*(\w+)\s*(\|\s*urlencode\s*)?\}\}/g, (_, name: string, encode?: string) => {
+        const value = params[name] ?? values[name]
+        expect(value, `unknown placeholder ${name}`).toBeDefined()
+        return encode ? encodeURIComponent(value!) : value!
+      })
+    const consent = new URL(render(input.consent_url))
+    expect(consent.origin + consent.pathname).toBe("https://payroll.justworks.com/oauth/authorize")
+    expect(Object.fromEntries(consent.searchParams)).toEqual({
+      response_type: "code",
+      client_id: "app id",
+      redirect_uri: values["redirect_uri_value"],
+      scope: input.scope,
+      state: "st4te"
+    })
+    const token = new URL(render(input.access_token_url))
+    expect(token.origin + token.pathname).toBe("https://public-api.justworks.com/oauth/token")
+    expect(Object.fromEntries(token.searchParams)).toEqual({
+      grant_type: "authorization_code",
+      code: "c0de",
+      redirect_uri: values["redirect_uri_value"],
+      client_id: "app id",
+      client_secret: "app secret"
+    })
+    // every token and credential lands on a property of the config
+    const properties = spec.connectionSpecification.properties
+    for (const part of ["complete_oauth_output_specification", "complete_oauth_server_output_specification"]) {
+      for (const field of Object.values(oauth[part].properties) as Array<{ path_in_connector_config: Array<string> }>) {
+        expect(properties[field.path_in_connector_config[0]!]).toBeDefined()
+      }
+    }
+    expect(oauth.complete_oauth_output_specification.properties.token_expires_at.path_in_oauth_response).toEqual(["expires_at"])
+  })
+
   it("check: SUCCEEDED with every healthcheck passing; FAILED (exit 0) with a revoked-looking token", async () => {
     const [ok, bad] = await Promise.all([
       cli("check", "--config", configFile),

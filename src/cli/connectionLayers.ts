@@ -2,12 +2,14 @@
  * The connection a command runs against, as layers of the `Justworks` service (with everything it is made
  * of) plus `ConnectionInfo`: from a config file, from the token store, or the in-process mock API.
  */
+import { FileSystem } from "@effect/platform"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { homedir } from "node:os"
 import { join, resolve } from "node:path"
 import { defaultManifestFile, Justworks } from "../Justworks.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
 import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
+import type { StoredConnection } from "../auth/store/StoredConnection.js"
 import {
   configSelection,
   connectionOptions,
@@ -17,6 +19,8 @@ import {
   tokenStoreKey,
   tokenStorePath
 } from "../config/connectionOptions.js"
+import { InputError } from "../config/InputError.js"
+import { parseJsonText } from "../config/readJson.js"
 import { isHttpUrl, isInsecureHttp } from "../net/urls.js"
 import { redactCredentials } from "../redaction/redact.js"
 import type { ConnectorConfig } from "../config/ConnectorConfig.js"
@@ -24,6 +28,7 @@ import { loadConfig } from "../config/loadConfig.js"
 import { readManifestEssentials } from "../config/ManifestEssentials.js"
 import { MAX_MOCK_MEMBERS } from "../../mocks/mockData.js"
 import { mockServer } from "../../mocks/mockServer.js"
+import { ConfigHandBack } from "./ConfigHandBack.js"
 import { ConnectionInfo } from "./ConnectionInfo.js"
 import { demoCompany } from "./demoCompany.js"
 import { storeFlagNames, type StoreFlags } from "./ConnectionFlags.js"
@@ -44,13 +49,30 @@ export interface ConnectionOverrides {
   readonly allowInsecureHttp?: boolean | undefined
 }
 
-/** The connection of a config file: its tokens, or the token store it names. */
+/** A config file's text and value as they are: what goes back after a refresh, laid out as the file was. */
+const configSource = (file: string) =>
+  Effect.gen(function*() {
+    const from = { input: "config", source: file }
+    const text = yield* Effect.flatMap(FileSystem.FileSystem, (fs) => fs.readFileString(file)).pipe(
+      Effect.mapError(() => new InputError({ reason: "Unreadable", ...from, path: "", detail: "cannot be read" }))
+    )
+    const value = yield* parseJsonText(from, text)
+    return { file, text, value: value as Readonly<Record<string, unknown>> }
+  })
+
+/**
+ * The connection of a config file: its tokens, or the token store it names. Tokens of the file are handed
+ * back (`ConfigHandBack`) after each refresh.
+ */
 export const configConnection = (file: string, overrides: ConnectionOverrides = {}) =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const config = yield* loadConfig(file)
     const graph = yield* readManifestEssentials(defaultManifestFile)
     const found = yield* connectionOptions(config, file, graph, overrides.allowInsecureHttp ?? false)
     const settings = overrides.validation === undefined ? found : { ...found, options: { ...found.options, validation: overrides.validation } }
+    const handBack = yield* ConfigHandBack
+    // the file as it was read: what goes back, with the new tokens
+    const source = holdsTokens(config) ? yield* configSource(file) : undefined
     const connectionId = config.connection_id ?? "default"
     const info = ConnectionInfo.of({
       connectionId,
@@ -61,7 +83,10 @@ export const configConnection = (file: string, overrides: ConnectionOverrides = 
       startDate: settings.startDate,
       selection: { presets: config.presets, actions: config.actions }
     })
-    return Layer.merge(Justworks.layer(settings.options), Layer.succeed(ConnectionInfo, info))
+    const options = source === undefined
+      ? settings.options
+      : { ...settings.options, onTokenRefresh: (connection: StoredConnection) => handBack.save(source, connection) }
+    return Layer.merge(Justworks.layer(options), Layer.succeed(ConnectionInfo, info))
   }))
 
 /**
@@ -143,11 +168,11 @@ const storeFlagsGiven = (flags: StoreFlags): Array<string> =>
     .map((key) => `--${storeFlagNames[key]}`)
 
 /**
- * The connection `healthcheck` checks: a config file's (its tokens, or the token store it names), unless token
- * store flags are given too, which then come first (as for connect and disconnect). A config that holds its
- * own tokens does not combine with them.
+ * The connection `healthcheck` checks and `disconnect` revokes: a config file's (its tokens, or the token store
+ * it names), unless token store flags are given too, which then come first (as for connect). A config that
+ * holds its own tokens does not combine with them.
  */
-export const healthcheckConnection = (flags: StoreFlags) =>
+export const configOrStoreConnection = (flags: StoreFlags) =>
   Layer.unwrapEffect(Effect.gen(function*() {
     const file = Option.getOrUndefined(flags.config)
     const given = storeFlagsGiven(flags)

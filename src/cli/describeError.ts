@@ -37,7 +37,7 @@ export const describeError = (error: unknown): DescribedError => {
     case "InsecureConnection":
       return { message, failureType: "config_error" }
     case "TokenEndpointError":
-      return { message, failureType: reason === "Transport" ? "transient_error" : "config_error" }
+      return { message, failureType: reason === "Transport" || reason === "RateLimited" || reason === "Server" ? "transient_error" : "config_error" }
     case "ActionError":
       return { message, failureType: reason === "InvalidResponse" ? "system_error" : "config_error" }
     case "WriteError":

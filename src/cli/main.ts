@@ -13,6 +13,7 @@ import { Cause, Clock, Console, Effect, Exit, Layer, Logger, LogLevel, Option, P
 import packageJson from "../../package.json" with { type: "json" }
 import { errorTrace } from "./airbyte/AirbyteMessage.js"
 import { AirbyteOutput } from "./airbyte/AirbyteOutput.js"
+import { ConfigHandBack } from "./ConfigHandBack.js"
 import { actionCommand } from "./commands/actionCommand.js"
 import { catalogEntryCommand } from "./commands/catalogEntryCommand.js"
 import { checkCommand } from "./commands/checkCommand.js"
@@ -29,7 +30,7 @@ import { redactCredentials, redactText } from "../redaction/redact.js"
 import { describeError } from "./describeError.js"
 import { lazyLayer } from "./lazy.js"
 import { stderrLogger } from "./stderrLogger.js"
-import { isTty, stopWhenOutputCloses } from "./terminal.js"
+import { isTty, stopWhenOutputCloses, writeTo } from "./terminal.js"
 import { UsageError } from "./UsageError.js"
 import type { ValidationMode } from "../runtime/RecordValidation.js"
 
@@ -151,8 +152,8 @@ const airbyteFailures = <R, E>(effect: Effect.Effect<void, E, R>) =>
       return yield* Effect.fail(new Reported())
     }))
 
-/** Airbyte commands write protocol messages, logs included, to stdout. */
-const airbyteOutput = Layer.merge(AirbyteOutput.layerStdout, AirbyteOutput.logger)
+/** Airbyte commands write protocol messages, logs included, to stdout; a config's refreshed tokens go back in a CONTROL message. */
+const airbyteOutput = Layer.mergeAll(AirbyteOutput.layerStdout, AirbyteOutput.logger, Layer.provide(ConfigHandBack.control, AirbyteOutput.layerStdout))
 
 /** The human commands log warnings and errors to stderr; `--log-level LEVEL` shows more. */
 const logLevelGiven = argv.some((arg) => arg === "--log-level" || arg.startsWith("--log-level="))
@@ -172,7 +173,13 @@ const storeConnection = (
   selection: { readonly presets: ReadonlyArray<string>; readonly actions: ReadonlyArray<string> },
   options: { readonly create: boolean }
 ) => lazyLayer(connections, (m) => m.storeConnection(flags, selection, options))
-const healthcheckConnection = (flags: StoreFlags) => lazyLayer(connections, (m) => m.healthcheckConnection(flags))
+const configOrStoreConnection = (flags: StoreFlags) => lazyLayer(connections, (m) => m.configOrStoreConnection(flags))
+
+/** A line on stderr about the run (the human commands keep stdout for results). */
+const note = (line: string) => writeTo(process.stderr, `justworks-connector: ${line}\n`)
+
+/** A config file's refreshed tokens written back to it (`keep`: left as it is, with a warning). */
+const configFileHandBack = (keep: boolean) => ConfigHandBack.file({ keep, say: note })
 const manifestOnly = lazyLayer(connections, (m) => m.manifestLayer)
 
 const syncLayers = (args: {
@@ -185,26 +192,31 @@ const syncLayers = (args: {
   readonly startDate: Option.Option<string>
   readonly fullRefresh: boolean
   readonly allowInsecureHttp: boolean
+  readonly keepConfigFile: boolean
 }) =>
   lazyLayer(() => Promise.all([connections(), import("./syncLayers.js")]), ([c, sync]) => {
+    const display = sync.syncDisplay(isTty(process.stderr))
     type Mock = ReturnType<typeof c.mockConnection>
     type FromConfig = ReturnType<typeof c.configConnection>
     const connection: Layer.Layer<
       Layer.Layer.Success<Mock> & Layer.Layer.Success<FromConfig>,
       Layer.Layer.Error<Mock> | Layer.Layer.Error<FromConfig> | UsageError,
-      Layer.Layer.Context<Mock> | Layer.Layer.Context<FromConfig>
+      | Layer.Layer.Context<Mock>
+      | Exclude<Layer.Layer.Context<FromConfig>, ConfigHandBack>
+      | Layer.Layer.Context<ReturnType<typeof sync.configHandBack>>
     > = args.mock && Option.isSome(args.config)
       ? Layer.fail(new UsageError({ reason: "InvalidOption", message: "sync takes --config FILE or --mock, not both" }))
       : args.mock
       ? c.mockConnection(args.mockMembers, { validation: Option.getOrUndefined(args.validation) })
       : Option.isSome(args.config)
-      ? c.configConnection(args.config.value, { validation: Option.getOrUndefined(args.validation), allowInsecureHttp: args.allowInsecureHttp })
+      ? Layer.provide(
+        c.configConnection(args.config.value, { validation: Option.getOrUndefined(args.validation), allowInsecureHttp: args.allowInsecureHttp }),
+        sync.configHandBack(args.keepConfigFile)
+      )
       : Layer.fail(new UsageError({ reason: "MissingOption", message: "sync needs --config FILE (or --mock for the demo company)" }))
-    // the connection first: a bad config creates no database
-    return Layer.provideMerge(Layer.merge(sync.syncStore(syncDatabase(args)), sync.syncDisplay(isTty(process.stderr))), connection)
+    // the connection before the store: a bad config creates no database
+    return Layer.provideMerge(sync.syncStore(syncDatabase(args)), Layer.provideMerge(connection, display))
   })
-
-const none = { presets: [], actions: [] }
 
 /** Airbyte commands: protocol messages (logs included) on stdout, failures as a TRACE error. */
 const airbyte = <Name extends string, R, E, A>(command: Command.Command<Name, R, E, A>) =>
@@ -224,18 +236,29 @@ const onConfig = <
   command: Command.Command<Name, R, E, A>
 ) => command.pipe(Command.provide((args: A) => configConnection(args.config, args)))
 
+/** A human command on the connection of its `--config` file, whose refreshed tokens are written back to it. */
+const onConfigFile = <
+  Name extends string,
+  R,
+  E,
+  A extends { readonly config: string; readonly keepConfigFile: boolean; readonly allowInsecureHttp: boolean }
+>(
+  command: Command.Command<Name, R, E, A>
+) => command.pipe(Command.provide((args: A) => Layer.provide(configConnection(args.config, args), configFileHandBack(args.keepConfigFile))))
+
 const commands = [
   airbyte(specCommand),
   airbyte(onConfig(checkCommand)),
   airbyte(onConfig(discoverCommand)),
   airbyte(onConfig(readCommand)),
-  human(onConfig(actionCommand)),
+  human(onConfigFile(actionCommand)),
   human(scopesCommand),
   human(catalogEntryCommand.pipe(Command.provide(manifestOnly))),
   // only connect creates a token store
   human(connectCommand.pipe(Command.provide((args) => storeConnection(args, { presets: args.presets, actions: args.actions }, { create: true })))),
-  human(disconnectCommand.pipe(Command.provide((args) => storeConnection(args, none, { create: false })))),
-  human(healthcheckCommand.pipe(Command.provide((args) => healthcheckConnection(args)))),
+  // no refresh happens while disconnecting: a config's tokens are revoked as they are
+  human(disconnectCommand.pipe(Command.provide((args) => Layer.provide(configOrStoreConnection(args), configFileHandBack(false))))),
+  human(healthcheckCommand.pipe(Command.provide((args) => Layer.provide(configOrStoreConnection(args), configFileHandBack(args.keepConfigFile))))),
   human(syncCommand.pipe(Command.provide(syncLayers)))
 ] as const
 

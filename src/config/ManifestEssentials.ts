@@ -1,10 +1,10 @@
 /**
  * The parts of connector.yaml a command needs before (or without) the whole connector: the connector's
- * identity and the scope graph (scopes, presets, and what each action needs: its endpoint's scopes and its
- * own). Read on their own, they cost milliseconds; the whole manifest, checked against its OpenAPI
- * description, is loaded when a connection is made.
+ * identity, the scope graph (scopes, presets, and what each action needs: its endpoint's scopes and its
+ * own) and, for `spec`, the OAuth settings. Read on their own, they cost milliseconds; the whole manifest,
+ * checked against its OpenAPI description, is loaded when a connection is made.
  */
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, Schema } from "effect"
 import * as YAML from "yaml"
 import { Manifest } from "../manifest/Manifest.js"
@@ -21,10 +21,6 @@ const ScopeSections = Schema.Struct({
 
 /** What the scope questions of a command are answered from. */
 export type ManifestEssentials = ScopeGraph
-
-/** The connector's identity alone (what `spec` needs). */
-export const ConnectorIdentity = Schema.Struct({ connector: Manifest.fields.connector })
-export type ConnectorIdentity = typeof ConnectorIdentity.Type
 
 /**
  * The text of the wanted top-level sections only (a fraction of the file: parsing is what costs). Undefined
@@ -73,5 +69,15 @@ const readScopeSections = readSections(ScopeSections, ["scopes", "presets", "end
 export const readManifestEssentials = (file: string): Effect.Effect<ManifestEssentials, ManifestError, FileSystem.FileSystem> =>
   Effect.map(readScopeSections(file), scopeGraph)
 
-/** Read the connector section of a manifest file. */
-export const readConnectorIdentity = readSections(ConnectorIdentity, ["connector"])
+/** What `spec` needs: the connector's identity, its OAuth settings, the scopes and presets, the API's base URL. */
+export const SpecEssentials = Schema.Struct({
+  connector: Manifest.fields.connector,
+  auth: Manifest.fields.auth,
+  scopes: Manifest.fields.scopes,
+  presets: Manifest.fields.presets,
+  defaults: Schema.Struct({ requester: Schema.Struct({ base_url: Manifest.fields.defaults.fields.requester.fields.base_url }) })
+})
+export type SpecEssentials = typeof SpecEssentials.Type
+
+/** Read what `spec` needs of a manifest file. */
+export const readSpecEssentials = readSections(SpecEssentials, ["connector", "auth", "scopes", "presets", "defaults"])

@@ -2,7 +2,7 @@
  * Read JSON inputs (config, catalog, state, action input) and decode them with an Effect Schema, failing
  * with a one-line `InputError` that names the file and the JSON path of the first problems.
  */
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Either, ParseResult, Schema, SchemaAST as AST } from "effect"
 import { holdsSecret, registerSecret } from "../redaction/redact.js"
 import { isJsonObject } from "../spec/document.js"

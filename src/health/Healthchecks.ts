@@ -3,7 +3,8 @@
  * connection unused for longer than the manifest's `idle_warning_after` is reported before it dies.
  */
 import { Clock, Context, Effect, Layer, Stream } from "effect"
-import { TokenProvider, type IdleStatus, type TokenError } from "../auth/TokenProvider.js"
+import { AuthorizedConnection, type IdleStatus } from "../auth/AuthorizedConnection.js"
+import type { TokenError } from "../auth/Credentials.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
 import { covers, presetsGranting } from "../scopes/ScopeAlgebra.js"
 import { StreamReader } from "../runtime/StreamReader.js"
@@ -31,10 +32,10 @@ export class Healthchecks extends Context.Tag("justworks-connector/Healthchecks"
     const connector = yield* ConnectorModel
     const graph = connector.scopeGraph
     const reader = yield* StreamReader
-    const tokens = yield* TokenProvider
+    const authorized = yield* AuthorizedConnection
     const run = Effect.gen(function*() {
-      const connection = yield* tokens.connection
-      const idle = yield* tokens.idleStatus
+      const connection = yield* authorized.current
+      const idle = yield* authorized.idleStatus
       const today = todayUtc(yield* Clock.currentTimeMillis)
       const checks = yield* Effect.forEach(connector.healthchecks, (check) => {
         const base = { name: check.name, stream: check.stream.name, scopes: check.scopes }

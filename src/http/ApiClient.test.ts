@@ -4,11 +4,12 @@
 import { HttpClient, HttpClientResponse, type HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Layer, Option, Redacted, Ref, TestClock } from "effect"
-import { TokenProvider } from "../auth/TokenProvider.js"
+import { Credentials } from "../auth/Credentials.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
 import { loadProjectConnector } from "../../test-support/projectManifest.js"
 import { ApiClient } from "./ApiClient.js"
-import { HttpTransport, limitMessage, TransportFailure } from "./HttpTransport.js"
+import { fromHttpClient } from "../net/httpClientTransport.js"
+import { HttpTransport, limitMessage, TransportFailure } from "../net/HttpTransport.js"
 
 const loaded = loadProjectConnector()
 
@@ -29,28 +30,24 @@ const harness = (replies: ReadonlyArray<Reply>) =>
         return HttpClientResponse.fromWeb(request, new Response(reply.body ?? "", { status: reply.status, headers: reply.headers ?? {} }))
       })
     )
-    const api = yield* clientWith(HttpTransport.fromHttpClient(http))
+    const api = yield* clientWith(fromHttpClient(http))
     return { api, seen }
   })
 
-/** An ApiClient over `transport`, with a token provider whose token changes each time one is refused. */
+/** An ApiClient over `transport`, with credentials whose token changes each time one is refused. */
 const clientWith = (transport: HttpTransport["Type"]) =>
   Effect.gen(function*() {
     const generation = yield* Ref.make(1)
-    const tokens = TokenProvider.of({
-      connectionId: "test",
+    const tokens = Credentials.of({
       token: Effect.map(Ref.get(generation), (g) => Redacted.make(`token-${g}`)),
       invalidate: (rejected) =>
-        Ref.update(generation, (g) => (Redacted.value(rejected) === `token-${g}` ? g + 1 : g)),
-      connection: Effect.dieMessage("unused"),
-      refreshNow: Effect.dieMessage("unused"),
-      idleStatus: Effect.dieMessage("unused")
+        Ref.update(generation, (g) => (Redacted.value(rejected) === `token-${g}` ? g + 1 : g))
     })
     return yield* ApiClient.make({ baseUrl: "https://api.test" }).pipe(
       Effect.provide(Layer.mergeAll(
         ConnectorModel.layerLoaded(loaded),
         Layer.succeed(HttpTransport, transport),
-        Layer.succeed(TokenProvider, tokens)
+        Layer.succeed(Credentials, tokens)
       ))
     )
   })

@@ -7,13 +7,14 @@
  * the API certainly did not process it.
  * Requests go out through the `HttpTransport`.
  */
-import { Clock, Context, Duration, Effect, Layer, Redacted, Schedule } from "effect"
-import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
+import { Clock, Context, Effect, Layer, Redacted, Schedule } from "effect"
+import { Credentials, type TokenError } from "../auth/Credentials.js"
 import type { EndpointModel } from "../model/Connector.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
 import { presetsGranting, type ScopeGraph } from "../scopes/ScopeAlgebra.js"
 import { ApiError } from "./ApiError.js"
-import { HttpTransport, type TransportFailure, type TransportResponse } from "./HttpTransport.js"
+import { HttpTransport, type TransportFailure, type TransportResponse } from "../net/HttpTransport.js"
+import { parseRetryAfter } from "../net/retryPolicy.js"
 import { retrySchedule } from "./retrySchedule.js"
 import { nestingBeyond } from "../json/jsonStructure.js"
 import { redactText } from "../redaction/redact.js"
@@ -44,7 +45,7 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
     Effect.gen(function*() {
       const connector = yield* ConnectorModel
       const transport = yield* HttpTransport
-      const tokens = yield* TokenProvider
+      const tokens = yield* Credentials
       const requester = connector.requester
       const baseUrl = (settings.baseUrl ?? requester.base_url).replace(/\/+$/, "")
       const schedules = { repeatable: retrySchedule(connector.retry, true), once: retrySchedule(connector.retry, false) }
@@ -205,13 +206,6 @@ const errorDetail = (body: unknown, status: number): string => {
     return redactText(details === "" ? error.message : `${error.message} (${details})`)
   }
   return `HTTP ${status}`
-}
-
-const parseRetryAfter = (value: string | undefined, now: number): Duration.Duration | undefined => {
-  if (value === undefined) return undefined
-  if (/^\d+$/.test(value.trim())) return Duration.seconds(Number(value.trim()))
-  const at = Date.parse(value)
-  return Number.isNaN(at) ? undefined : Duration.millis(Math.max(0, at - now))
 }
 
 /**

@@ -4,6 +4,7 @@ import { Ajv2019 } from "ajv/dist/2019.js"
 import * as YAML from "yaml"
 import { connectorJsonSchema, connectorJsonSchemaFile } from "./connectorJsonSchema.js"
 import { manifestNamesFile, manifestNamesSource } from "../model/manifestNames.js"
+import { recordTypesFile, recordTypesSource } from "../model/recordTypes.js"
 import { loadProjectConnector, manifestText, projectFile } from "../../test-support/projectManifest.js"
 
 describe("schemas/connector.schema.json", () => {
@@ -31,5 +32,20 @@ describe("schemas/connector.schema.json", () => {
 describe("src/generated/manifestNames.ts", () => {
   it("lists the streams and actions of connector.yaml (run `npm run gen:schema` after changing it)", () => {
     expect(readFileSync(projectFile(manifestNamesFile), "utf8")).toBe(manifestNamesSource(loadProjectConnector()))
+  })
+})
+
+describe("src/generated/records.ts", () => {
+  it("holds the record, action input and response types the OpenAPI description and connector.yaml give (run `npm run gen:schema` after changing them)", () => {
+    expect(readFileSync(projectFile(recordTypesFile), "utf8")).toBe(recordTypesSource(loadProjectConnector()))
+  })
+
+  it("goes stale when the spec changes: a new member field is a new property of Member", () => {
+    const connector = loadProjectConnector()
+    const document = structuredClone(connector.spec.document) as { components: { schemas: { Member: { properties: Record<string, unknown> } } } }
+    document.components.schemas.Member.properties["nickname"] = { type: "string", description: "What the member goes by." }
+    const changed = recordTypesSource({ ...connector, spec: { ...connector.spec, document } })
+    expect(changed).not.toBe(recordTypesSource(connector))
+    expect(changed).toMatch(/export type Member = \{[^]*?\/\*\* What the member goes by\. \*\/\n {2}readonly nickname\?: string\n/)
   })
 })

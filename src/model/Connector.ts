@@ -188,6 +188,8 @@ export interface Connector {
   readonly streamByName: ReadonlyMap<string, StreamModel>
   readonly actions: ReadonlyMap<string, ActionModel>
   readonly healthchecks: ReadonlyArray<HealthcheckModel>
+  /** per spec record schema: the fields returned only with a scope beyond the endpoint's */
+  readonly fieldScopes: Readonly<Record<string, Readonly<Record<string, string>>>>
   /** per spec record schema: dotted paths of fields holding personal or secret data */
   readonly sensitiveFields: Readonly<Record<string, ReadonlyArray<string>>>
   /** spec operationId → why the connector does not use it */

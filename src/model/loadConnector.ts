@@ -2,7 +2,8 @@
  * Read `connector.yaml`: YAML → the Manifest schema → the `Connector` model, resolved against its OpenAPI
  * description. Every rejection names the file, line, column and document path, and says what was expected.
  */
-import { FileSystem, Path as PlatformPath } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as PlatformPath from "@effect/platform/Path"
 import { Effect, Either, ParseResult, Schema } from "effect"
 import * as YAML from "yaml"
 import { Manifest } from "../manifest/Manifest.js"

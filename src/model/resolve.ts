@@ -497,6 +497,7 @@ export const resolveConnector = (
     actions,
     healthchecks,
     excludedOperations: manifest.excluded_operations,
+    fieldScopes: manifest.field_scopes,
     sensitiveFields: manifest.sensitive_fields,
     records
   })

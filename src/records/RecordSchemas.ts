@@ -89,7 +89,7 @@ const isArraySchema = (node: Json): boolean =>
   typesOf(node).includes("array") || (node["type"] === undefined && "items" in node)
 
 /** What a selector selects out of a response schema: the raw (maybe `$ref`) schema node of one record. */
-const selectSchema = (document: unknown, body: unknown, selector: string): unknown => {
+export const selectSchema = (document: unknown, body: unknown, selector: string): unknown => {
   const path = selectorPath(selector)
   let node: unknown = body
   for (const segment of path) {

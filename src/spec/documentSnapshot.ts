@@ -7,8 +7,11 @@
  */
 import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { isDeepStrictEqual } from "node:util"
 import * as YAML from "yaml"
+import { findUp } from "./findUp.js"
 
 export const snapshotFileName = "parsed-documents.json"
 
@@ -19,10 +22,9 @@ interface Snapshot {
 
 const keyOf = (text: string): string => createHash("sha256").update(text).digest("base64url")
 
-/** Where the snapshot lies: in `dist/` seen from `src/spec/` (the library run from its sources), else beside the bundle. */
-const snapshotUrl = /\/src\/spec\/documentSnapshot\.[jt]s$/.test(import.meta.url)
-  ? new URL(`../../dist/${snapshotFileName}`, import.meta.url)
-  : new URL(`./${snapshotFileName}`, import.meta.url)
+/** Where the snapshot lies: beside the command line's bundle, above the library's, or in `dist/` seen from the sources. */
+const snapshotFile = (): string | undefined =>
+  findUp([snapshotFileName, join("dist", snapshotFileName)], dirname(fileURLToPath(import.meta.url)))
 
 let loaded: Snapshot | undefined
 
@@ -30,7 +32,9 @@ const snapshot = (): Snapshot => {
   if (loaded !== undefined) return loaded
   loaded = { documents: {} }
   try {
-    const parsed = JSON.parse(readFileSync(snapshotUrl, "utf8")) as Partial<Snapshot>
+    const file = snapshotFile()
+    if (file === undefined) return loaded
+    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<Snapshot>
     if (typeof parsed.documents === "object" && parsed.documents !== null) loaded = { documents: parsed.documents }
   } catch {
     // not built (or unreadable): every document is parsed

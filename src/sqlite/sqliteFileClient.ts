@@ -7,8 +7,8 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync } from "node:fs"
 import { dirname } from "node:path"
-import type { SqlClient } from "@effect/sql"
-import { SqliteClient } from "@effect/sql-sqlite-node"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import { Effect, Layer } from "effect"
 
 export type SqliteFileStep = "find" | "create the directory of" | "create" | "open"
@@ -31,7 +31,9 @@ export const sqliteFileClient = <E>(
         catch: (cause) => onError("create", cause)
       })
     }
-    return yield* Layer.build(SqliteClient.layer({ filename: path })).pipe(
+    // loaded when a store opens, not with the library
+    const sqlite = yield* Effect.promise(() => import("@effect/sql-sqlite-node/SqliteClient"))
+    return yield* Layer.build(sqlite.layer({ filename: path })).pipe(
       Effect.mapError((cause) => onError("open", cause)),
       Effect.catchAllDefect((defect) => Effect.fail(onError("open", defect)))
     )

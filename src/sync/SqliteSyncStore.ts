@@ -7,7 +7,7 @@
  * - `_state (stream TEXT PRIMARY KEY, state TEXT, updated_at TEXT)`: each stream's last checkpoint, written
  *   in the transaction of the records before it.
  */
-import { SqlClient } from "@effect/sql"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { Clock, Effect, Layer, Schema } from "effect"
 import { type StreamState, StreamStateSchema } from "../runtime/StreamState.js"
 import { sqliteFileClient } from "../sqlite/sqliteFileClient.js"

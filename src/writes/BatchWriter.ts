@@ -8,7 +8,8 @@
  */
 import { Context, Effect, Either, Layer, Option, Ref, Stream } from "effect"
 import { ActionRunner, type ActionError } from "../actions/ActionRunner.js"
-import { TokenProvider, type TokenError } from "../auth/TokenProvider.js"
+import { AuthorizedConnection } from "../auth/AuthorizedConnection.js"
+import type { TokenError } from "../auth/Credentials.js"
 import { ApiClient } from "../http/ApiClient.js"
 import type { BatchContract } from "../model/Connector.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
@@ -72,7 +73,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
     const { actions: declared, spec } = yield* ConnectorModel
     const api = yield* ApiClient
     const runner = yield* ActionRunner
-    const tokens = yield* TokenProvider
+    const connection = yield* AuthorizedConnection
     const memory = yield* WriteJournal.makeMemory
 
     const actions = [...declared.values()].filter((a) => a.batch !== undefined).map((a) => a.id)
@@ -114,7 +115,7 @@ export class BatchWriter extends Context.Tag("justworks-connector/BatchWriter")<
         }
         yield* runner.authorize(c.action)
         const journal = options.journal ?? memory
-        const identity = { connectionId: (yield* tokens.connection).connectionId, action: c.action, digest: plan.digest }
+        const identity = { connectionId: connection.connectionId, action: c.action, digest: plan.digest }
         const prior = options.resume === true ? yield* journal.latest(identity) : undefined
         if (options.resume === true && prior === undefined) {
           yield* Effect.logWarning(`${c.action}: no earlier run of this input in ${journal.location}; sending every row`)

@@ -6,7 +6,7 @@
  *   by (run_id, position)
  * Rows hold keys, ids and the API's messages, never the rows' content. Each update is one transaction.
  */
-import { SqlClient } from "@effect/sql"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { Clock, Effect, Layer } from "effect"
 import { sqliteFileClient } from "../sqlite/sqliteFileClient.js"
 import { WriteError } from "./WriteError.js"

@@ -13,11 +13,17 @@
  *
  * A `put` is one upsert statement, so access and refresh token are replaced together atomically (a crash
  * mid-write leaves the previous complete record).
+ *
+ * Every write is an immediate transaction (`BEGIN IMMEDIATE`): it holds SQLite's write lock from its start,
+ * so several processes sharing the file take turns, and `modify` (a refresh) reads the record only once no
+ * other process can change it before it writes. SQLite itself waits {@link BUSY_TIMEOUT_MS} for the lock,
+ * blocking the process; a store kept locked longer (another process's refresh) is waited for asleep, between
+ * attempts, up to {@link LOCK_WAIT}.
  */
-import { SqlClient } from "@effect/sql"
+import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
-import { SqliteClient } from "@effect/sql-sqlite-node"
-import { Clock, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import type * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import { Clock, Data, Duration, Effect, Exit, Layer, Option, ParseResult, Schedule, Schema } from "effect"
 import type { Redacted } from "effect"
 import { sqliteFileClient } from "../../sqlite/sqliteFileClient.js"
 import { StoredConnection } from "./StoredConnection.js"
@@ -31,6 +37,20 @@ export const keyCheckPlaintext = "justworks-connector token store key check v1"
 /** The format this version writes; format 1 stores (passphrase keys with the fixed salt) are read too. */
 const FORMAT = "2"
 const FORMATS = ["1", FORMAT]
+
+/** How long SQLite waits for the write lock before answering SQLITE_BUSY; it blocks the process meanwhile. */
+export const BUSY_TIMEOUT_MS = 50
+
+/** How long a write waits for the lock in all: another process may hold it for a refresh under retries. */
+export const LOCK_WAIT = Duration.minutes(5)
+
+/** SQLite answered SQLITE_BUSY to `BEGIN IMMEDIATE`: another connection holds the write lock. */
+class Busy extends Data.TaggedError("Busy")<{ readonly cause: SqlError }> {}
+
+const isBusy = (error: SqlError): boolean => {
+  const code = (error.cause as { readonly code?: unknown } | undefined)?.code
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY")
+}
 
 const causeText = (cause: unknown): string => {
   const inner = (cause as { readonly cause?: unknown } | undefined)?.cause
@@ -68,7 +88,46 @@ export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.
     const file = databases.find((d) => d.name === "main")?.file ?? ""
     const location = file === "" ? "the in-memory token store" : `the token store at ${file}`
 
-    const meta = yield* Effect.gen(function* () {
+    /**
+     * `body` in an immediate transaction, committed when it succeeds, rolled back otherwise; begun again after
+     * a pause while another connection holds the lock, until `LOCK_WAIT` has passed.
+     */
+    const immediate = <A, E>(doing: string, body: Effect.Effect<A, E>): Effect.Effect<A, E | TokenStoreError> => {
+      const failed = unavailable(location, doing)
+      const once: Effect.Effect<A, E | Busy | TokenStoreError> = Effect.uninterruptibleMask((restore) =>
+        Effect.scoped(Effect.gen(function* () {
+          // the client's one connection, held for this transaction: the process's other statements wait for it
+          const connection = yield* Effect.mapError(sql.reserve, failed)
+          const run = (statement: string) => connection.executeUnprepared(statement, [], undefined)
+          yield* run("BEGIN IMMEDIATE").pipe(Effect.mapError((error) => (isBusy(error) ? new Busy({ cause: error }) : failed(error))))
+          const exit = yield* Effect.exit(restore(body).pipe(Effect.provideService(SqlClient.TransactionConnection, [connection, 0])))
+          if (Exit.isFailure(exit)) {
+            yield* Effect.ignore(run("ROLLBACK"))
+            return yield* exit
+          }
+          yield* run("COMMIT").pipe(Effect.tapError(() => Effect.ignore(run("ROLLBACK"))), Effect.mapError(failed))
+          return exit.value
+        }))
+      )
+      return once.pipe(
+        Effect.retry({
+          while: (error) => error instanceof Busy,
+          schedule: Schedule.spaced(Duration.millis(BUSY_TIMEOUT_MS)).pipe(Schedule.upTo(LOCK_WAIT))
+        }),
+        Effect.catchIf(
+          (error): error is Busy => error instanceof Busy,
+          (busy) =>
+            Effect.fail(new TokenStoreError({
+              reason: "Unavailable",
+              message: `could not ${doing} ${location}: another process kept it locked for ${Duration.format(LOCK_WAIT)}`,
+              cause: busy.cause
+            }))
+        )
+      )
+    }
+
+    yield* sql.unsafe(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`).pipe(Effect.mapError(unavailable(location, "open")))
+    const meta = yield* immediate("open", Effect.gen(function* () {
       yield* sql`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`
       yield* sql`CREATE TABLE IF NOT EXISTS connections (
         connection_id TEXT PRIMARY KEY,
@@ -85,7 +144,7 @@ export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.
           ON CONFLICT (key) DO NOTHING`
       }
       return new Map((yield* read).map((r) => [r.key, r.value]))
-    }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, "open")))
+    }).pipe(Effect.mapError(unavailable(location, "open"))))
 
     const format = meta.get("format")
     const salt = meta.get("salt")
@@ -143,7 +202,7 @@ export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.
         return Option.some(record)
       })
 
-    const put = (connection: StoredConnection): Effect.Effect<void, TokenStoreError> =>
+    const write = (connection: StoredConnection): Effect.Effect<void, TokenStoreError> =>
       Effect.gen(function* () {
         const id = connection.connectionId
         const encoded = yield* encodeRecord(connection).pipe(
@@ -162,10 +221,28 @@ export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.
         )
       })
 
+    const put = (connection: StoredConnection): Effect.Effect<void, TokenStoreError> =>
+      immediate(`write connection "${connection.connectionId}" to`, write(connection))
+
+    const modify = <E>(
+      connectionId: string,
+      update: (current: Option.Option<StoredConnection>) => Effect.Effect<StoredConnection | undefined, E>
+    ): Effect.Effect<Option.Option<StoredConnection>, E | TokenStoreError> =>
+      immediate(`update connection "${connectionId}" in`, Effect.gen(function* () {
+        const current = yield* get(connectionId)
+        const next = yield* update(current)
+        if (next === undefined) return current
+        yield* write(next)
+        return Option.some(next)
+      }))
+
     const remove = (connectionId: string): Effect.Effect<void, TokenStoreError> =>
-      sql`DELETE FROM connections WHERE connection_id = ${connectionId}`.pipe(
-        Effect.asVoid,
-        Effect.mapError(failed(`remove connection "${connectionId}" from`))
+      immediate(
+        `remove connection "${connectionId}" from`,
+        sql`DELETE FROM connections WHERE connection_id = ${connectionId}`.pipe(
+          Effect.asVoid,
+          Effect.mapError(failed(`remove connection "${connectionId}" from`))
+        )
       )
 
     const list = (): Effect.Effect<ReadonlyArray<string>, TokenStoreError> =>
@@ -174,7 +251,7 @@ export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.
         Effect.mapError(failed("list the connections of"))
       )
 
-    return TokenStore.of({ get, put, remove, list })
+    return TokenStore.of({ get, put, modify, remove, list })
   }
 )
 

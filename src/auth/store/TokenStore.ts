@@ -16,25 +16,44 @@ export class TokenStore extends Context.Tag("justworks-connector/TokenStore")<To
   readonly remove: (connectionId: string) => Effect.Effect<void, TokenStoreError>
   /** The stored connection ids, sorted. */
   readonly list: () => Effect.Effect<ReadonlyArray<string>, TokenStoreError>
+  /**
+   * Runs `update` on the connection's record as stored now, holding the store's write lock, and stores the
+   * record it returns (undefined: leave it as it is); yields the record then stored. A store several
+   * processes share locks across them: of processes refreshing at once, the first refreshes while the others
+   * wait, then find its tokens. `update` must not use the store itself.
+   */
+  readonly modify: <E>(
+    connectionId: string,
+    update: (current: Option.Option<StoredConnection>) => Effect.Effect<StoredConnection | undefined, E>
+  ) => Effect.Effect<Option.Option<StoredConnection>, E | TokenStoreError>
 }>() {
   /** A store in memory, lost when its layer is released; records (and their `Redacted` tokens) kept as given. */
-  static readonly makeMemory: Effect.Effect<TokenStore["Type"]> = Effect.map(
-    Ref.make<ReadonlyMap<string, StoredConnection>>(new Map()),
-    (ref) =>
-      TokenStore.of({
-        get: (connectionId) => Effect.map(Ref.get(ref), (m) => Option.fromNullable(m.get(connectionId))),
-        put: (connection) =>
-          Ref.update(ref, (m) => new Map(m).set(connection.connectionId, connection)),
-        remove: (connectionId) =>
-          Ref.update(ref, (m) => {
-            if (!m.has(connectionId)) return m
-            const next = new Map(m)
-            next.delete(connectionId)
-            return next
-          }),
-        list: () => Effect.map(Ref.get(ref), (m) => [...m.keys()].sort())
-      })
-  )
+  static readonly makeMemory: Effect.Effect<TokenStore["Type"]> = Effect.gen(function*() {
+    const ref = yield* Ref.make<ReadonlyMap<string, StoredConnection>>(new Map())
+    const lock = yield* Effect.makeSemaphore(1)
+    const get = (connectionId: string) => Effect.map(Ref.get(ref), (m) => Option.fromNullable(m.get(connectionId)))
+    const put = (connection: StoredConnection) => Ref.update(ref, (m) => new Map(m).set(connection.connectionId, connection))
+    return TokenStore.of({
+      get,
+      put: (connection) => lock.withPermits(1)(put(connection)),
+      modify: (connectionId, update) =>
+        lock.withPermits(1)(Effect.gen(function*() {
+          const current = yield* get(connectionId)
+          const next = yield* update(current)
+          if (next === undefined) return current
+          yield* put(next)
+          return Option.some(next)
+        })),
+      remove: (connectionId) =>
+        Ref.update(ref, (m) => {
+          if (!m.has(connectionId)) return m
+          const next = new Map(m)
+          next.delete(connectionId)
+          return next
+        }),
+      list: () => Effect.map(Ref.get(ref), (m) => [...m.keys()].sort())
+    })
+  })
 
   /** An in-memory store, for library use and tests. */
   static readonly layerMemory: Layer.Layer<TokenStore> = Layer.effect(TokenStore, TokenStore.makeMemory)

@@ -55,6 +55,14 @@ export type AirbyteMessage =
   | { readonly type: "SPEC"; readonly spec: Readonly<Record<string, unknown>> }
   | { readonly type: "CONNECTION_STATUS"; readonly connectionStatus: { readonly status: "SUCCEEDED" | "FAILED"; readonly message: string } }
   | { readonly type: "CATALOG"; readonly catalog: { readonly streams: ReadonlyArray<AirbyteStream> } }
+  | {
+    readonly type: "CONTROL"
+    readonly control: {
+      readonly type: "CONNECTOR_CONFIG"
+      readonly emitted_at: number
+      readonly connectorConfig: { readonly config: Readonly<Record<string, unknown>> }
+    }
+  }
 
 export const record = (stream: string, data: ApiRecord, emittedAt: number): AirbyteMessage => ({
   type: "RECORD",
@@ -97,4 +105,10 @@ export const streamStatus = (emittedAt: number, stream: string, status: StreamSt
 export const connectionStatus = (status: "SUCCEEDED" | "FAILED", message: string): AirbyteMessage => ({
   type: "CONNECTION_STATUS",
   connectionStatus: { status, message }
+})
+
+/** The whole config, updated (new tokens after a refresh), for the platform to store in place of the one it gave. */
+export const connectorConfig = (emittedAt: number, config: Readonly<Record<string, unknown>>): AirbyteMessage => ({
+  type: "CONTROL",
+  control: { type: "CONNECTOR_CONFIG", emitted_at: emittedAt, connectorConfig: { config } }
 })

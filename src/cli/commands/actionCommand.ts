@@ -1,5 +1,5 @@
 import { Args, Command, Options } from "@effect/cli"
-import { allowInsecureHttpOption, configOption } from "../ConnectionFlags.js"
+import { allowInsecureHttpOption, configOption, keepConfigFileOption } from "../ConnectionFlags.js"
 import { lazy } from "../lazy.js"
 
 const actionArg = Args.text({ name: "ID" }).pipe(Args.withDescription("the action, e.g. get_company, list_members, create_deductions"))
@@ -33,7 +33,8 @@ export const actionCommand = Command.make(
     partial: partialOption,
     resume: resumeOption,
     journal: journalOption,
-    allowInsecureHttp: allowInsecureHttpOption
+    allowInsecureHttp: allowInsecureHttpOption,
+    keepConfigFile: keepConfigFileOption
   },
   (args) => lazy(() => import("../handlers/actionHandler.js"), (m) => m.actionHandler(args))
 ).pipe(Command.withDescription(

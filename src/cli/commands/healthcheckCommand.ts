@@ -1,5 +1,5 @@
 import { Command, Options } from "@effect/cli"
-import { storeFlags } from "../ConnectionFlags.js"
+import { keepConfigFileOption, storeFlags } from "../ConnectionFlags.js"
 import { lazy } from "../lazy.js"
 
 const refreshOption = Options.boolean("refresh").pipe(
@@ -8,7 +8,7 @@ const refreshOption = Options.boolean("refresh").pipe(
 
 export const healthcheckCommand = Command.make(
   "healthcheck",
-  { ...storeFlags, refresh: refreshOption },
+  { ...storeFlags, refresh: refreshOption, keepConfigFile: keepConfigFileOption },
   (args) => lazy(() => import("../handlers/healthcheckHandler.js"), (m) => m.healthcheckHandler(args))
 ).pipe(
   Command.withDescription(

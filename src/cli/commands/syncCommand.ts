@@ -1,6 +1,6 @@
 import { Command, Options } from "@effect/cli"
 import { Option } from "effect"
-import { allowInsecureHttpOption, configOption, validationOption } from "../ConnectionFlags.js"
+import { allowInsecureHttpOption, configOption, keepConfigFileOption, validationOption } from "../ConnectionFlags.js"
 import { lazy } from "../lazy.js"
 
 export const syncFlags = {
@@ -13,6 +13,7 @@ export const syncFlags = {
     Options.withDescription("members of the --mock demo company"),
     Options.withDefault(40)
   ),
+  keepConfigFile: keepConfigFileOption,
   database: Options.file("database").pipe(
     Options.withDescription("the SQLite database to sync into (default: justworks.db, or justworks-mock.db with --mock)"),
     Options.optional

@@ -1,4 +1,7 @@
-/** `disconnect`: revoke a connection's tokens and remove it from the token store. */
+/**
+ * `disconnect`: revoke a connection's tokens and remove it from the token store; with a config file holding
+ * its own tokens, revoke those.
+ */
 import { Console, Effect } from "effect"
 import { disconnect } from "../../auth/connection.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
@@ -7,7 +10,9 @@ export const disconnectHandler = Effect.gen(function*() {
   const info = yield* ConnectionInfo
   const removed = yield* disconnect(info.connectionId)
   yield* Console.log(
-    removed
+    info.tokenStore === undefined
+      ? `Disconnected: ${info.description} are revoked; they no longer work (remove them from the file).`
+      : removed
       ? `Disconnected "${info.connectionId}": tokens revoked and removed from ${info.tokenStore}.`
       : `No connection "${info.connectionId}" in ${info.tokenStore}: nothing to do.`
   )

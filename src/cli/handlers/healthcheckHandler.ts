@@ -4,7 +4,7 @@
  */
 import { Console, Effect } from "effect"
 import { Justworks } from "../../Justworks.js"
-import { TokenProvider } from "../../auth/TokenProvider.js"
+import { AuthorizedConnection } from "../../auth/AuthorizedConnection.js"
 import { CommandFailed } from "../CommandFailed.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
 import { idleWarning } from "../healthSummary.js"
@@ -15,10 +15,10 @@ export const healthcheckHandler = (args: { readonly refresh: boolean }) =>
   Effect.gen(function*() {
     const info = yield* ConnectionInfo
     const justworks = yield* Justworks
-    const tokens = yield* TokenProvider
+    const connection = yield* AuthorizedConnection
     const c = colors(process.stdout)
     if (args.refresh) {
-      const renewed = yield* tokens.refreshNow
+      const renewed = yield* connection.refreshNow
       yield* Console.log(`Refreshed: the access token is valid until ${renewed.accessTokenExpiresAt.toISOString()}.`)
     }
     const report = yield* justworks.healthcheck

@@ -3,7 +3,7 @@
  * state are checked before anything is read.
  */
 import { Effect, Option } from "effect"
-import { TokenProvider } from "../../auth/TokenProvider.js"
+import { AuthorizedConnection } from "../../auth/AuthorizedConnection.js"
 import { ConnectorModel } from "../../model/ConnectorModel.js"
 import type { StreamState } from "../../runtime/StreamReader.js"
 import { loadCatalog } from "../airbyte/ConfiguredCatalog.js"
@@ -18,7 +18,7 @@ export const readHandler = (args: { readonly catalog: string; readonly state: Op
   Effect.gen(function*() {
     const loaded = yield* ConnectorModel
     const info = yield* ConnectionInfo
-    const connection = yield* Effect.flatMap(TokenProvider, (t) => t.connection)
+    const connection = yield* Effect.flatMap(AuthorizedConnection, (c) => c.current)
     const catalog = yield* loadCatalog(args.catalog, loaded, connection.grantedScopes)
     const streams = catalog.streams
     for (const note of catalog.notes) yield* Effect.logInfo(note)

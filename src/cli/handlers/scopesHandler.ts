@@ -1,6 +1,6 @@
 /** `scopes`: the scope list a selection of presets and actions asks for (or, with --closure, grants). */
 import { Console, Effect } from "effect"
-import { findManifestFile } from "../../config/manifestFile.js"
+import { findManifestFile } from "../../model/manifestFile.js"
 import { readManifestEssentials } from "../../config/ManifestEssentials.js"
 import { minimalScopesFor, scopeClosureFor } from "../../scopes/ScopeAlgebra.js"
 

@@ -1,12 +1,15 @@
-/** `spec`: the SPEC message. Reads nothing but the connector section of connector.yaml (its docs URL). */
+/**
+ * `spec`: the SPEC message. Reads only the sections of connector.yaml it describes (identity, OAuth settings,
+ * scopes and presets, the base URL).
+ */
 import { Effect } from "effect"
-import { findManifestFile } from "../../config/manifestFile.js"
-import { readConnectorIdentity } from "../../config/ManifestEssentials.js"
+import { findManifestFile } from "../../model/manifestFile.js"
+import { readSpecEssentials } from "../../config/ManifestEssentials.js"
 import { AirbyteOutput } from "../airbyte/AirbyteOutput.js"
 import { connectorSpecification } from "../airbyte/connectorSpecification.js"
 
 export const specHandler = Effect.gen(function*() {
   const output = yield* AirbyteOutput
-  const { connector } = yield* readConnectorIdentity(findManifestFile())
-  yield* output.emit([{ type: "SPEC", spec: connectorSpecification(connector.docs_url) }])
+  const manifest = yield* readSpecEssentials(findManifestFile())
+  yield* output.emit([{ type: "SPEC", spec: connectorSpecification(manifest) }])
 })

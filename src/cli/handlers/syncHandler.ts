@@ -3,7 +3,7 @@
  * progress, and ends with a summary; interrupted (Ctrl-C), it says how to resume.
  */
 import { Cause, Clock, Effect, Exit } from "effect"
-import { TokenProvider } from "../../auth/TokenProvider.js"
+import { AuthorizedConnection } from "../../auth/AuthorizedConnection.js"
 import { ConnectorModel } from "../../model/ConnectorModel.js"
 import { readableStreams } from "../../model/readableStreams.js"
 import { runStreams } from "../../driver/runStreams.js"
@@ -33,7 +33,7 @@ export const syncHandler = (args: SyncArgs) =>
     const info = yield* ConnectionInfo
     const store = yield* SyncStore
     const display = yield* SyncDisplay
-    const connection = yield* Effect.flatMap(TokenProvider, (t) => t.connection)
+    const connection = yield* Effect.flatMap(AuthorizedConnection, (c) => c.current)
     const readable = readableStreams(connector, connection.grantedScopes)
     const streams = yield* chosenStreams(args.streams, connector.streams, readable)
     if (args.startDate !== undefined && !isCalendarDate(args.startDate)) {

@@ -2,23 +2,27 @@
  * The wire under the HTTP pipeline: send one request, get status, headers and the whole body as text. The
  * production transport is undici's keep-alive `Agent`, dispatched to directly (one `Effect.async` per request;
  * the gap timeout is undici's own header and body timeouts, resolved to about half a second, so no timer fiber
- * per request; the whole response's deadline is one plain timer); `fromHttpClient`
+ * per request; the whole response's deadline is one plain timer); `fromHttpClient` (httpClientTransport.ts)
  * adapts any `@effect/platform` `HttpClient` (tests stub one; it honours the deadlines with the Effect clock).
  * A response is bounded: a body over `maxBodyBytes` is not read further, one slower than `deadline` as a whole
  * (a body trickled a byte at a time) is cut off; both fail with `limit` set.
  * Retries, tokens and status classification stay in `ApiClient`, above this.
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Context, Data, Duration, Effect, Fiber, Layer, Option } from "effect"
-import { Agent, type Dispatcher, errors as undiciErrors } from "undici"
+import type { Agent, Dispatcher } from "undici"
+
+/** undici's error classes, from the module the layer loaded. */
+type UndiciErrors = typeof import("./undici.js")["errors"]
 
 export interface TransportRequest {
   readonly method: string
   /** absolute URL */
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
-  /** JSON text */
+  /** JSON text, unless `contentType` says otherwise */
   readonly body?: string | undefined
+  /** the body's media type (default `application/json`; the token endpoint takes a form) */
+  readonly contentType?: string | undefined
   /** no response (headers, then each part of the body) within this long fails the request */
   readonly timeout: Duration.Duration
   /** the whole response, from sending the request to the body's last byte, within this long (default: unbounded) */
@@ -65,52 +69,17 @@ export class HttpTransport extends Context.Tag("justworks-connector/HttpTranspor
    */
   static layerUndici: Layer.Layer<HttpTransport> = Layer.scoped(
     HttpTransport,
-    Effect.map(
-      Effect.acquireRelease(Effect.sync(() => new Agent()), (agent) => Effect.promise(() => agent.destroy())),
-      (agent) => HttpTransport.of({ send: sendWith(agent) })
-    )
-  )
-
-  /** Any `HttpClient` (e.g. a stub in tests), the deadline enforced with the Effect clock. */
-  static fromHttpClient = (client: HttpClient.HttpClient): HttpTransport["Type"] =>
-    HttpTransport.of({
-      send: (request) => {
-        let built = HttpClientRequest.make(request.method as "GET")(request.url).pipe(HttpClientRequest.setHeaders(request.headers))
-        if (request.body !== undefined) built = HttpClientRequest.bodyText(built, request.body, "application/json")
-        const max = request.maxBodyBytes
-        const tooLarge = () => new TransportFailure({ message: limitMessage("BodySize", request), timedOut: false, limit: "BodySize" })
-        const sent = client.execute(built).pipe(
-          Effect.mapError((e) => new TransportFailure({ message: e.message, timedOut: false })),
-          Effect.flatMap((response) =>
-            max !== undefined && Number(response.headers["content-length"] ?? 0) > max
-              ? Effect.fail(tooLarge())
-              : Effect.map(
-                Effect.mapError(response.text, (e) => new TransportFailure({ message: e.message, timedOut: false })),
-                (text) => ({ status: response.status, headers: response.headers, text })
-              )
-          ),
-          Effect.flatMap((response) => (max !== undefined && Buffer.byteLength(response.text) > max ? Effect.fail(tooLarge()) : Effect.succeed(response))),
-          Effect.scoped,
-          Effect.timeoutFail({
-            duration: request.timeout,
-            onTimeout: () => new TransportFailure({ message: `no response within ${Duration.format(request.timeout)}`, timedOut: true })
-          })
-        )
-        const deadline = request.deadline
-        return deadline === undefined ? sent : Effect.timeoutFail(sent, {
-          duration: deadline,
-          onTimeout: () => new TransportFailure({ message: limitMessage("Deadline", request), timedOut: false, limit: "Deadline" })
-        })
-      }
+    Effect.gen(function*() {
+      // loaded with the layer, not with the library: importing it stays cheap
+      const undici = yield* Effect.promise(() => import("./undici.js"))
+      const agent = yield* Effect.acquireRelease(Effect.sync(() => new undici.Agent()), (agent) => Effect.promise(() => agent.destroy()))
+      return HttpTransport.of({ send: sendWith(agent, undici.errors) })
     })
-
-  static layerHttpClient: Layer.Layer<HttpTransport, never, HttpClient.HttpClient> = Layer.effect(
-    HttpTransport,
-    Effect.map(HttpClient.HttpClient, HttpTransport.fromHttpClient)
   )
+
 }
 
-const isTimeout = (error: unknown) =>
+const isTimeout = (undiciErrors: UndiciErrors, error: unknown) =>
   error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError ||
   error instanceof undiciErrors.ConnectTimeoutError
 
@@ -212,7 +181,7 @@ const millisOf = (duration: Duration.Duration): number => {
  * stream, promise or abort signal per request (`agent.request` makes all three). The request is aborted
  * when its fiber ends before the answer (see `follow`).
  */
-const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<TransportResponse, TransportFailure> =>
+const sendWith = (agent: Agent, undiciErrors: UndiciErrors) => (request: TransportRequest): Effect.Effect<TransportResponse, TransportFailure> =>
   Effect.async<TransportResponse, TransportFailure>((resume) => {
     const { origin, path } = splitUrl(request.url)
     const ms = millisOf(request.timeout)
@@ -266,7 +235,7 @@ const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<Tr
       },
       onResponseError: (c, error) => {
         release(c)
-        finish(Effect.fail(failure(error, ms)))
+        finish(Effect.fail(failure(undiciErrors, error, ms)))
       }
     }
     try {
@@ -274,24 +243,24 @@ const sendWith = (agent: Agent) => (request: TransportRequest): Effect.Effect<Tr
         origin,
         path,
         method: request.method as Dispatcher.HttpMethod,
-        headers: request.body === undefined ? request.headers : { ...request.headers, "content-type": "application/json" },
+        headers: request.body === undefined ? request.headers : { ...request.headers, "content-type": request.contentType ?? "application/json" },
         body: request.body ?? null,
         headersTimeout: ms,
         bodyTimeout: ms
       }, handler)
     } catch (error) {
       // invalid request options (e.g. a malformed URL) throw synchronously
-      finish(Effect.fail(failure(error, ms)))
+      finish(Effect.fail(failure(undiciErrors, error, ms)))
     }
   })
 
 /** Errors raised before a connection existed: the request never left. */
 const UNSENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"])
 
-const failure = (error: unknown, ms: number) => {
+const failure = (undiciErrors: UndiciErrors, error: unknown, ms: number) => {
   const code = (error as { code?: unknown } | null)?.code
   const unsent = error instanceof undiciErrors.ConnectTimeoutError || (typeof code === "string" && UNSENT_CODES.has(code))
-  return isTimeout(error)
+  return isTimeout(undiciErrors, error)
     ? new TransportFailure({ message: `no response within ${Duration.format(Duration.millis(ms))}`, timedOut: true, unsent })
     : new TransportFailure({ message: error instanceof Error ? (error.message || error.name) : String(error), timedOut: false, unsent })
 }
