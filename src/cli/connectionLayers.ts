@@ -82,6 +82,8 @@ export const configConnection = (file: string, overrides: ConnectionOverrides = 
         : `connection "${connectionId}" of the token store ${storeName(settings.tokenStore)}`,
       tokenStore: settings.tokenStore,
       startDate: settings.startDate,
+      database: config.database === undefined ? undefined : tokenStorePath(file, config.database),
+      databaseSchema: config.database_schema,
       selection: { presets: config.presets, actions: config.actions }
     })
     const options = source === undefined

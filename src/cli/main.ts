@@ -217,7 +217,10 @@ const syncLayers = (args: {
       : Layer.fail(new UsageError({ reason: "MissingOption", message: "sync needs --config FILE (or --mock for the demo company)" }))
     // the connection before the store: a bad config creates no database
     return Layer.provideMerge(
-      sync.syncStore(syncDatabase(args), Option.getOrUndefined(args.databaseSchema)),
+      sync.syncStore(
+        { database: Option.getOrUndefined(args.database), schema: Option.getOrUndefined(args.databaseSchema) },
+        syncDatabase({ mock: args.mock, database: Option.none() })
+      ),
       Layer.provideMerge(connection, display)
     )
   })

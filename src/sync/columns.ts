@@ -134,8 +134,7 @@ export const columnName = (field: string, taken: Set<string>): string => {
   return name
 }
 
-/** `"name"` with inner quotes doubled: a safe identifier in SQLite and PostgreSQL alike. */
-export const quote = (identifier: string) => `"${identifier.replace(/"/g, "\"\"")}"`
+export { quote } from "../sql/quote.js"
 
 /**
  * The columns of `fields` not yet in `existing` (by field), named so that no name collides with the

@@ -156,6 +156,27 @@ describe("sync --database postgres://…", () => {
     })
     afterAll(() => mock?.close())
 
+    it("the config's database and database_schema, when --database is not given", async () => {
+      const url = await pg.createDatabase("configured")
+      const issued = mock.issueTokens(mock.scopes)
+      const config = writeJson(tmp.file("configured.json"), {
+        client_id: mock.clientId,
+        client_secret: mock.clientSecret,
+        access_token: issued.access_token,
+        refresh_token: issued.refresh_token,
+        base_url: mock.url,
+        database: url,
+        database_schema: "from_config"
+      })
+      const result = await runCli(["sync", "--config", config, "--streams", "deduction_types,webhooks"])
+      expect(result.code, result.stderr).toBe(0)
+      expect(await pgCounts("configured", "from_config")).toEqual({
+        deduction_types: mock.store.counts().deductionTypes,
+        webhooks: mock.store.counts().webhooks
+      })
+      expect(result.stderr + result.stdout).not.toContain(pg.password)
+    }, 60_000)
+
     it("killed with SIGKILL part way and rerun: every member exactly once", async () => {
       const url = await pg.createDatabase("killed")
       const config = configFor(mock, "kill.json")

@@ -5,7 +5,7 @@
  */
 import { Effect, Layer } from "effect"
 import { describeDatabase, pgClient } from "../postgres/pgClient.js"
-import { quote } from "../sync/columns.js"
+import { quote } from "../sql/quote.js"
 import { make } from "./SqliteWriteJournal.js"
 import { WriteError } from "./WriteError.js"
 import { WriteJournal } from "./WriteJournal.js"
