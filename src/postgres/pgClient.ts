@@ -30,6 +30,14 @@ export const badPostgresUrl = (url: string): string | undefined => {
   return undefined
 }
 
+const safeDecode = (text: string): string => {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
 export type PgStep = "connect to" | "parse the URL of"
 
 /** Text of a driver failure, without anything from the URL but its host. */
@@ -57,12 +65,16 @@ export const pgClient = <E>(
     if (bad !== undefined) return yield* Effect.fail(onError("parse the URL of", bad, undefined))
     // loaded when a store opens, not with the library
     const pg = yield* Effect.promise(() => import("@effect/sql-pg/PgClient"))
+    // a server's message may echo what it was given (a database name): never the password
+    const password = URL.canParse(url) ? new URL(url).password : ""
+    const forms = [password, safeDecode(password)].filter((f) => f.length > 0)
+    const scrub = (text: string) => forms.reduce((t, f) => t.split(f).join("***"), text)
     return pg.layer({
       url: Redacted.make(url),
       connectTimeout: Duration.seconds(10),
       maxConnections: options.maxConnections ?? 8,
       applicationName: "justworks-connector"
     }).pipe(
-      Layer.mapError((cause) => onError("connect to", pgCauseText(cause), cause))
+      Layer.mapError((cause) => onError("connect to", scrub(pgCauseText(cause)), cause))
     )
   }))
