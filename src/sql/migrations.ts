@@ -8,6 +8,12 @@ import type * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect } from "effect"
 
+/**
+ * The advisory lock every store's migrations in PostgreSQL schema `schema` take: stores sharing a schema
+ * (sync tables, tokens, journal) create it one at a time.
+ */
+export const migrationLock = (schema: string): string => `justworks-connector:migrations:${schema}`
+
 export interface Migration {
   readonly version: number
   readonly statements: ReadonlyArray<string>

@@ -9,6 +9,7 @@ import { Effect, Layer } from "effect"
 import { describeDatabase, pgClient } from "../postgres/pgClient.js"
 import type { ColumnType } from "./columns.js"
 import { quote } from "./columns.js"
+import { migrationLock } from "../sql/migrations.js"
 import { make as makeSqlStore, type SqlDialect } from "./sqlSyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 import { SyncStoreError } from "./SyncStoreError.js"
@@ -37,7 +38,7 @@ export const pgDialect = (schema: string): SqlDialect => ({
       sql.unsafe<{ readonly found: boolean }>("SELECT to_regclass($1) IS NOT NULL AS found", [`${quote(schema)}.${quote(name)}`]),
       (rows) => rows[0]?.found === true
     ),
-  postgres: { lock: `justworks-connector:sync:${schema}`, before: [`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`] },
+  postgres: { lock: migrationLock(schema), before: [`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`] },
   maxParams: 65_535
 })
 

@@ -5,6 +5,7 @@
  */
 import { Effect, Layer } from "effect"
 import { describeDatabase, pgClient } from "../postgres/pgClient.js"
+import { migrationLock } from "../sql/migrations.js"
 import { quote } from "../sql/quote.js"
 import { make } from "./SqliteWriteJournal.js"
 import { WriteError } from "./WriteError.js"
@@ -18,7 +19,7 @@ export const layer = (url: string, options: { readonly schema?: string | undefin
   const location = `schema ${schema} of the database ${describeDatabase(url)}`
   const tables = {
     table: (name: string) => `${quote(schema)}.${quote(name)}`,
-    postgres: { lock: `justworks-connector:journal:${schema}`, before: [`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`] }
+    postgres: { lock: migrationLock(schema), before: [`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`] }
   }
   return Layer.effect(WriteJournal, Effect.suspend(() => make(location, tables))).pipe(
     Layer.provide(pgClient(url, (doing, detail, cause) =>

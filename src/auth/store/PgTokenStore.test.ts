@@ -10,6 +10,8 @@ import { makeConnection, tokensOf } from "../../../test-support/tokenStores.js"
 import { startPostgres, type TestPostgres } from "../../../test-support/embeddedPostgres.js"
 import * as PgWriteJournal from "../../writes/PgWriteJournal.js"
 import { WriteJournal } from "../../writes/WriteJournal.js"
+import * as PgSyncStore from "../../sync/PgSyncStore.js"
+import { SyncStore } from "../../sync/SyncStore.js"
 import * as PgTokenStore from "./PgTokenStore.js"
 import { TokenStore } from "./TokenStore.js"
 
@@ -87,6 +89,23 @@ describe("PgTokenStore", () => {
     expect(text).toMatch(/^could not connect to the token store in schema justworks of the database postgres:\/\/justworks:\*\*\*@127\.0\.0\.1:1\/tokens: .*ECONNREFUSED/)
     expect(text).not.toContain(pg.password)
   }, 30_000)
+})
+
+describe("stores sharing a schema", () => {
+  it("opened at once on a new database (eight of each): the schema and every store's tables are made once", async () => {
+    const url = await pg.createDatabase("first_use")
+    const key = newKey()
+    const opens = Array.from({ length: 8 }, () => [
+      Effect.runPromise(Effect.flatMap(TokenStore, (s) => s.list()).pipe(Effect.provide(PgTokenStore.layerUrl(url, key)))),
+      Effect.runPromise(Effect.flatMap(WriteJournal, (j) => j.latest({ connectionId: "c", action: "a", digest: "d" })).pipe(Effect.provide(PgWriteJournal.layer(url)))),
+      Effect.runPromise(Effect.flatMap(SyncStore, (s) => s.state("members")).pipe(Effect.provide(PgSyncStore.layer(url))))
+    ]).flat()
+    await Promise.all(opens)
+    for (const table of ["_token_migrations", "_journal_migrations", "_sync_migrations"]) {
+      expect(await pg.query("first_use", `SELECT version FROM justworks."${table}"`)).toEqual([{ version: 1 }])
+    }
+    expect(await pg.query("first_use", "SELECT count(*)::int AS n FROM justworks._token_meta")).toEqual([{ n: 3 }])
+  }, 60_000)
 })
 
 describe("PgWriteJournal", () => {

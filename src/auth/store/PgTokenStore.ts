@@ -16,7 +16,7 @@ import { SqlError } from "@effect/sql/SqlError"
 import { Clock, Duration, Effect, Layer, Option } from "effect"
 import type { Redacted } from "effect"
 import { describeDatabase, pgClient } from "../../postgres/pgClient.js"
-import { migrate } from "../../sql/migrations.js"
+import { migrate, migrationLock } from "../../sql/migrations.js"
 import { quote } from "../../sql/quote.js"
 import { keyCheckPlaintext, openRecord, sealRecord } from "./sealedRecord.js"
 import type { StoredConnection } from "./StoredConnection.js"
@@ -66,7 +66,7 @@ export const make = (
 
     yield* migrate(sql, {
       table: table("_token_migrations"),
-      postgres: { lock: lockKey("migrations"), before: [`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`] }
+      postgres: { lock: migrationLock(schema), before: [`CREATE SCHEMA IF NOT EXISTS ${quote(schema)}`] }
     }, [{
       version: 1,
       statements: [
