@@ -142,6 +142,31 @@ describe("sync --database postgres://…", () => {
     expect(hasStackTrace(intoPg.stderr + again.stderr)).toBe(false)
   }, 120_000)
 
+  it("--mock stopped by Ctrl-C: exit 130 with what was written saved; the next run completes with every row once", async () => {
+    const url = await pg.createDatabase("interrupted")
+    const args = ["sync", "--mock", "--mock-members", "10", "--database", url]
+    const child = spawnCli(args, { cwd: tmp.dir })
+    let stderr = ""
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    await new Promise<void>((resolve) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString()
+        if (/members: \d+ records? in/.test(stderr)) resolve()
+      })
+    })
+    child.kill("SIGINT")
+    expect(await exited).toBe(130)
+    expect(stderr).toContain("Interrupted: everything written so far is saved with its state.")
+    const [saved] = await pg.query<{ state: string }>("interrupted", "SELECT state FROM justworks._state WHERE stream = 'members'")
+    expect(JSON.parse(saved!.state).cursor).toMatch(/^\d{4}-\d{2}-\d{2}T/)
+    const resumed = await runCli(args)
+    expect(resumed.code, resumed.stderr).toBe(0)
+    const reference = tmp.file("interrupted.db")
+    expect((await runCli([...args.slice(0, -1), reference])).code).toBe(0)
+    expect(await pgCounts("interrupted")).toEqual(sqliteCounts(reference))
+    expect(hasStackTrace(stderr + resumed.stderr)).toBe(false)
+  }, 90_000)
+
   it("--database-schema puts the tables in another schema", async () => {
     const url = await pg.createDatabase("schemas")
     const result = await runCli(["sync", "--mock", "--mock-members", "3", "--streams", "members,departments", "--database", url, "--database-schema", "Payroll Data"])
