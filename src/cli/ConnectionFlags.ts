@@ -49,8 +49,11 @@ export const storeFlags = {
     Options.withDescription("environment variable holding the OAuth client secret (default JUSTWORKS_CLIENT_SECRET; else the config's client_secret)"),
     Options.optional
   ),
-  tokenStore: Options.file(storeFlagNames.tokenStore).pipe(
-    Options.withDescription("the encrypted SQLite token store (default: the config's token_store, else ~/.local/share/justworks-connector/tokens.db); key in $JUSTWORKS_TOKEN_KEY"),
+  tokenStore: Options.text(storeFlagNames.tokenStore).pipe(
+    Options.withPseudoName("FILE|URL"),
+    Options.withDescription(
+      "the encrypted token store: a SQLite file (default: the config's token_store, else ~/.local/share/justworks-connector/tokens.db) or a PostgreSQL URL postgres://user@host:5432/db; key in $JUSTWORKS_TOKEN_KEY"
+    ),
     Options.optional
   ),
   connection: Options.text(storeFlagNames.connection).pipe(

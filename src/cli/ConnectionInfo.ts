@@ -10,6 +10,10 @@ export class ConnectionInfo extends Context.Tag("justworks-connector/cli/Connect
   readonly tokenStore: string | undefined
   /** first day of date-ranged streams (undefined: two years ago) */
   readonly startDate: string | undefined
+  /** the sync database the config names (a SQLite path resolved against the config's directory, or a URL) */
+  readonly database?: string | undefined
+  /** the PostgreSQL schema the config names for the synced tables */
+  readonly databaseSchema?: string | undefined
   /** the presets and actions the config or flags select (for connect) */
   readonly selection: Selection
 }>() {}

@@ -59,6 +59,8 @@ const make = (tty: boolean) =>
   Effect.gen(function*() {
     const c = colors(process.stderr)
     const rows = yield* Ref.make(new Map<string, Row>())
+    /** values kept in `_raw` (their type changed), by `stream\u0000field`: [stream, field, column type, records] */
+    const raw = yield* Ref.make(new Map<string, [string, string, string, number]>())
     const drawn = yield* Ref.make(0)
     const live = yield* Ref.make(false)
     const err = (text: string) => writeTo(process.stderr, text)
@@ -144,6 +146,23 @@ const make = (tty: boolean) =>
               `${event.stream}: ${records(event.records)} in ${formatSeconds(row === undefined ? 0 : elapsed(row, now))} s`
             )
           }
+          case "Layout": {
+            for (const column of event.added) {
+              yield* note(`${event.stream}: new field ${column.field}, stored in the new column ${JSON.stringify(column.name)} (${column.type})`)
+            }
+            const seen = yield* Ref.get(raw)
+            for (const m of event.mismatched) {
+              const key = `${event.stream}\u0000${m.field}`
+              const before = seen.get(key)
+              if (before === undefined) {
+                yield* note(
+                  `warning: ${event.stream}.${m.field} has values that are not ${m.type} (the type of its column ${JSON.stringify(m.column)}): they are kept in the _raw column`
+                )
+              }
+              yield* Ref.update(raw, (map) => new Map(map).set(key, [event.stream, m.field, m.type, (before?.[3] ?? 0) + m.records]))
+            }
+            return
+          }
           case "Failed":
             yield* update(event.stream, (r) => ({ ...r, status: "failed", records: event.records, requests: event.requests, problems: event.problems, endedAt: now }))
             // on a TTY the error goes above the live view, which is redrawn below it
@@ -198,7 +217,11 @@ const make = (tty: boolean) =>
         const problemTable = problems.length === 0 ? "" : `\n\nRecords kept that do not match their schema (validation: warn):\n${
           renderTable(["stream", "records", "problem"], problems, { align: ["left", "right", "left"] })
         }`
-        yield* err(`\n${table}${problemTable}\n\n${footer}\n`)
+        const rawRows = [...(yield* Ref.get(raw)).values()].map(([stream, field, type, n]) => [stream, field, type, formatCount(n)])
+        const rawTable = rawRows.length === 0 ? "" : `\n\nValues kept in the _raw column (their type is not their column's):\n${
+          renderTable(["stream", "field", "column type", "records"], rawRows, { align: ["left", "left", "left", "right"] })
+        }`
+        yield* err(`\n${table}${problemTable}${rawTable}\n\n${footer}\n`)
       })
 
     return SyncDisplay.of({ begin, report, note, finish })

@@ -8,7 +8,8 @@ import { homedir } from "node:os"
 import { join, resolve } from "node:path"
 import { defaultManifestFile, Justworks } from "../Justworks.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
-import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
+import { storeName, tokenStoreAt } from "../auth/store/tokenStoreAt.js"
+import { isPostgresUrl } from "../postgres/pgClient.js"
 import type { StoredConnection } from "../auth/store/StoredConnection.js"
 import {
   configSelection,
@@ -78,9 +79,11 @@ export const configConnection = (file: string, overrides: ConnectionOverrides = 
       connectionId,
       description: settings.tokenStore === undefined
         ? `the tokens of ${file}`
-        : `connection "${connectionId}" of the token store ${settings.tokenStore}`,
+        : `connection "${connectionId}" of the token store ${storeName(settings.tokenStore)}`,
       tokenStore: settings.tokenStore,
       startDate: settings.startDate,
+      database: config.database === undefined ? undefined : tokenStorePath(file, config.database),
+      databaseSchema: config.database_schema,
       selection: { presets: config.presets, actions: config.actions }
     })
     const options = source === undefined
@@ -139,12 +142,12 @@ export const storeConnection = (
       })
     }
     const configStore = config?.token_store === undefined || file === undefined ? undefined : tokenStorePath(file, config.token_store)
-    const tokenStore = Option.getOrUndefined(Option.map(flags.tokenStore, (p) => resolve(expandHome(p)))) ?? configStore ?? defaultTokenStore()
+    const tokenStore = Option.getOrUndefined(Option.map(flags.tokenStore, (p) => (isPostgresUrl(p) ? p.trim() : resolve(expandHome(p))))) ?? configStore ?? defaultTokenStore()
     const key = yield* tokenStoreKey({ input: "token store", source: tokenStore, path: "" })
     const connectionId = Option.getOrUndefined(flags.connection) ?? config?.connection_id ?? "default"
     const info = ConnectionInfo.of({
       connectionId,
-      description: `connection "${connectionId}" of the token store ${tokenStore}`,
+      description: `connection "${connectionId}" of the token store ${storeName(tokenStore)}`,
       tokenStore,
       startDate: config?.start_date,
       selection: selected
@@ -156,7 +159,7 @@ export const storeConnection = (
       baseUrl: Option.getOrUndefined(flags.baseUrl) ?? config?.base_url,
       authorizeUrl: Option.getOrUndefined(flags.authorizeUrl) ?? config?.authorize_url,
       allowInsecureHttp,
-      tokenStore: SqliteTokenStore.layerFile(tokenStore, key, { create: options.create })
+      tokenStore: tokenStoreAt(tokenStore, key, { create: options.create })
     })
     return Layer.merge(layer, Layer.succeed(ConnectionInfo, info))
   }))

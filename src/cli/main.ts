@@ -187,6 +187,7 @@ const syncLayers = (args: {
   readonly mockMembers: number
   readonly config: Option.Option<string>
   readonly database: Option.Option<string>
+  readonly databaseSchema: Option.Option<string>
   readonly validation: Option.Option<ValidationMode>
   readonly streams: Option.Option<string>
   readonly startDate: Option.Option<string>
@@ -215,7 +216,13 @@ const syncLayers = (args: {
       )
       : Layer.fail(new UsageError({ reason: "MissingOption", message: "sync needs --config FILE (or --mock for the demo company)" }))
     // the connection before the store: a bad config creates no database
-    return Layer.provideMerge(sync.syncStore(syncDatabase(args)), Layer.provideMerge(connection, display))
+    return Layer.provideMerge(
+      sync.syncStore(
+        { database: Option.getOrUndefined(args.database), schema: Option.getOrUndefined(args.databaseSchema) },
+        syncDatabase({ mock: args.mock, database: Option.none() })
+      ),
+      Layer.provideMerge(connection, display)
+    )
   })
 
 /** Airbyte commands: protocol messages (logs included) on stdout, failures as a TRACE error. */

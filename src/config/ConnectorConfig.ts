@@ -82,7 +82,17 @@ export const ConnectorConfig = Schema.Struct({
   token_store: Schema.optional(NonEmpty.annotations({
     title: "Token store",
     description:
-      "Path of the encrypted SQLite token store written by `justworks-connector connect` (relative to this config file). Its key is read from the environment variable JUSTWORKS_TOKEN_KEY."
+      "The encrypted token store written by `justworks-connector connect`: the path of a SQLite file (relative to this config file), or a PostgreSQL URL postgres://user:password@host:5432/database shared by several processes or machines. Its key is read from the environment variable JUSTWORKS_TOKEN_KEY."
+  })),
+  database: Schema.optional(NonEmpty.annotations({
+    title: "Sync database",
+    description:
+      "Where `sync` writes: the path of a SQLite file (relative to this config file), or a PostgreSQL URL postgres://user:password@host:5432/database. Default: justworks.db in the working directory. --database overrides it."
+  })),
+  database_schema: Schema.optional(NonEmpty.annotations({
+    title: "Sync database schema",
+    description: "The PostgreSQL schema of the synced tables. Default: justworks. --database-schema overrides it.",
+    default: "justworks"
   })),
   base_url: Schema.optional(Url.annotations({
     title: "API base URL",

@@ -7,7 +7,8 @@ import { Config, Effect, Either, Redacted } from "effect"
 import { homedir } from "node:os"
 import { dirname, join, resolve } from "node:path"
 import type { JustworksOptions } from "../Justworks.js"
-import * as SqliteTokenStore from "../auth/store/SqliteTokenStore.js"
+import { tokenStoreAt } from "../auth/store/tokenStoreAt.js"
+import { isPostgresUrl } from "../postgres/pgClient.js"
 import { isInsecureHttp } from "../net/urls.js"
 import { registerSecret } from "../redaction/redact.js"
 import { scopeClosureFor, type Selection, type UnknownSelection } from "../scopes/ScopeAlgebra.js"
@@ -53,7 +54,8 @@ export const insecureUrls = (config: Pick<ConnectorConfig, "base_url" | "authori
 export const expandHome = (path: string): string => (path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path)
 
 /** A config's token_store: `~/` is the home directory, a relative path is relative to the config file. */
-export const tokenStorePath = (file: string, path: string): string => resolve(dirname(file), expandHome(path))
+export const tokenStorePath = (file: string, path: string): string =>
+  isPostgresUrl(path) ? path.trim() : resolve(dirname(file), expandHome(path))
 
 /** The config's presets and actions; an unknown name is located at its index. */
 export const configSelection = (
@@ -141,7 +143,7 @@ export const connectionOptions = (
       const key = yield* tokenStoreKey({ input: "config", source: file, path: "token_store" })
       const path = tokenStorePath(file, config.token_store)
       // `connect` creates a token store; reading one that is not there creates nothing
-      return { options: { ...base, tokenStore: SqliteTokenStore.layerFile(path, key, { create: false }) }, startDate, tokenStore: path }
+      return { options: { ...base, tokenStore: tokenStoreAt(path, key, { create: false }) }, startDate, tokenStore: path }
     }
     return yield* new InputError({
       reason: "Invalid",

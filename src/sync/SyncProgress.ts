@@ -2,6 +2,7 @@
 import { Context, type Effect } from "effect"
 import type { ProblemCount } from "../driver/Sink.js"
 import type { ReadFailure } from "../runtime/StreamReader.js"
+import type { Column, Mismatch } from "./columns.js"
 
 export type SyncEvent =
   | {
@@ -9,6 +10,16 @@ export type SyncEvent =
     readonly stream: string
     /** where the read starts, in words (`incremental, from …`, `resuming …`), when not from the start */
     readonly resumeFrom: string | undefined
+  }
+  /**
+   * the stream's table changed or could not hold some values: columns added for new fields, values of a
+   * changed type kept in `_raw`
+   */
+  | {
+    readonly _tag: "Layout"
+    readonly stream: string
+    readonly added: ReadonlyArray<Column>
+    readonly mismatched: ReadonlyArray<Mismatch>
   }
   /** records written so far (sent after each batch) */
   | { readonly _tag: "Progress"; readonly stream: string; readonly records: number }

@@ -34,13 +34,13 @@ afterAll(() => tmp?.cleanup())
 const inspect = (path: string) => {
   const db = new Database(path, { readonly: true })
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name != '_state' ORDER BY name").all() as Array<{ name: string }>
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name").all() as Array<{ name: string }>
     const counts = Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n]))
     const states = Object.fromEntries(
       (db.prepare("SELECT stream, state FROM _state").all() as Array<{ stream: string; state: string }>).map((r) => [r.stream, JSON.parse(r.state)])
     )
     const membersSyncedAt = "members" in counts
-      ? new Map((db.prepare(`SELECT id, synced_at FROM members`).all() as Array<{ id: string; synced_at: string }>).map((r) => [r.id, r.synced_at]))
+      ? new Map((db.prepare(`SELECT id, _synced_at FROM members`).all() as Array<{ id: string; _synced_at: string }>).map((r) => [r.id, r._synced_at]))
       : new Map<string, string>()
     return { counts, states, membersSyncedAt }
   } finally {

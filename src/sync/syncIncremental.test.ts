@@ -31,8 +31,8 @@ afterAll(() => tmp?.cleanup())
 const liveRows = (path: string): Record<string, number> => {
   const db = new Database(path, { readonly: true })
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name != '_state' ORDER BY name").all() as Array<{ name: string }>
-    return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT count(*) AS n FROM "${name}" WHERE deleted_at IS NULL`).get() as { n: number }).n]))
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' ORDER BY name").all() as Array<{ name: string }>
+    return Object.fromEntries(tables.map(({ name }) => [name, (db.prepare(`SELECT count(*) AS n FROM "${name}" WHERE _deleted_at IS NULL`).get() as { n: number }).n]))
   } finally {
     db.close()
   }

@@ -8,6 +8,7 @@
 import { Effect } from "effect"
 import type { Sink } from "../driver/Sink.js"
 import type { ApiRecord, StreamState } from "../runtime/StreamReader.js"
+import type { FieldSpec, LayoutReport } from "./columns.js"
 import type { SyncProgress } from "./SyncProgress.js"
 import type { SyncStore } from "./SyncStore.js"
 import type { SyncStoreError } from "./SyncStoreError.js"
@@ -22,8 +23,20 @@ interface Pending {
   written: number
 }
 
-export const syncSink = (store: SyncStore["Type"], progress: SyncProgress["Type"]): Sink<SyncStoreError> => {
+/**
+ * `fields`: the typed fields of a stream's record schema (a column each). What a write adds to a table or
+ * cannot fit in it is reported (a `Layout` event).
+ */
+export const syncSink = (
+  store: SyncStore["Type"],
+  progress: SyncProgress["Type"],
+  fields: (stream: string) => ReadonlyArray<FieldSpec> = () => []
+): Sink<SyncStoreError> => {
   const pending = new Map<string, Pending>()
+  const layout = (stream: string, report: LayoutReport) =>
+    report.added.length === 0 && report.mismatched.length === 0
+      ? Effect.void
+      : progress.report({ _tag: "Layout", stream, added: report.added, mismatched: report.mismatched })
   const flush = (stream: string, state: StreamState | undefined) =>
     Effect.suspend(() => {
       const entry = pending.get(stream)!
@@ -33,6 +46,7 @@ export const syncSink = (store: SyncStore["Type"], progress: SyncProgress["Type"
       return store.write({ stream, records, state, replace: entry.replace }).pipe(
         // a batch is written whole, even when the sync is being interrupted
         Effect.uninterruptible,
+        Effect.tap((report) => layout(stream, report)),
         Effect.tap(() => {
           entry.replace = false
           entry.written += records.length
@@ -43,7 +57,8 @@ export const syncSink = (store: SyncStore["Type"], progress: SyncProgress["Type"
   return {
     begin: (stream, state) =>
       Effect.gen(function*() {
-        yield* store.prepare({ stream: stream.name, primaryKey: stream.primaryKey })
+        const report = yield* store.prepare({ stream: stream.name, primaryKey: stream.primaryKey, fields: fields(stream.name) })
+        yield* layout(stream.name, report)
         pending.set(stream.name, { records: [], replace: stream.primaryKey.length === 0, written: 0 })
         const from = state?.resume !== undefined
           ? "resuming where the last run stopped"

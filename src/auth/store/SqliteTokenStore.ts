@@ -23,16 +23,16 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import type * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
-import { Clock, Data, Duration, Effect, Exit, Layer, Option, ParseResult, Schedule, Schema } from "effect"
+import { Clock, Data, Duration, Effect, Exit, Layer, Option, Schedule } from "effect"
 import type { Redacted } from "effect"
 import { sqliteFileClient } from "../../sqlite/sqliteFileClient.js"
-import { StoredConnection } from "./StoredConnection.js"
+import { keyCheckPlaintext, openRecord, sealRecord } from "./sealedRecord.js"
+import type { StoredConnection } from "./StoredConnection.js"
 import { newSalt, TokenCipher } from "./TokenCipher.js"
 import { TokenStore } from "./TokenStore.js"
 import { TokenStoreError } from "./TokenStoreError.js"
 
-/** The known constant whose encryption, kept in `meta.key_check`, tells whether the key is the store's. */
-export const keyCheckPlaintext = "justworks-connector token store key check v1"
+export { keyCheckPlaintext } from "./sealedRecord.js"
 
 /** The format this version writes; format 1 stores (passphrase keys with the fixed salt) are read too. */
 const FORMAT = "2"
@@ -66,14 +66,6 @@ const unavailable = (location: string, doing: string) => (cause: unknown) =>
     cause
   })
 
-/** The paths (never the values) of a parse error's issues. */
-const issuePaths = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .map((issue) => (issue.path.length === 0 ? "(record)" : issue.path.join(".")))
-    .join(", ")
-
-const decodeRecord = Schema.decodeUnknown(StoredConnection)
-const encodeRecord = Schema.encode(StoredConnection)
 
 /** A token store in the database of the `SqlClient` (SQLite), encrypting with the `TokenCipher`. */
 export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.SqlClient | TokenCipher> = Effect.gen(
@@ -170,12 +162,6 @@ export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.
       })
     }
 
-    const corrupt = (connectionId: string, detail: string) =>
-      new TokenStoreError({
-        reason: "Corrupt",
-        message: `the record of connection "${connectionId}" in ${location} ${detail}: remove the connection and connect it again`
-      })
-
     const failed = (doing: string) => (error: SqlError) => unavailable(location, doing)(error)
 
     const get = (connectionId: string): Effect.Effect<Option.Option<StoredConnection>, TokenStoreError> =>
@@ -186,34 +172,13 @@ export const make: Effect.Effect<TokenStore["Type"], TokenStoreError, SqlClient.
         )
         const row = rows[0]
         if (row === undefined) return Option.none()
-        const json = yield* cipher.decrypt(row.payload).pipe(
-          Effect.mapError(() => corrupt(connectionId, "could not be decrypted (it was modified or damaged)"))
-        )
-        const parsed = yield* Effect.try({
-          try: () => JSON.parse(json) as unknown,
-          catch: () => corrupt(connectionId, "is not valid JSON")
-        })
-        const record = yield* decodeRecord(parsed).pipe(
-          Effect.mapError((e) => corrupt(connectionId, `has invalid fields (${issuePaths(e)})`))
-        )
-        if (record.connectionId !== connectionId) {
-          return yield* corrupt(connectionId, "belongs to another connection")
-        }
-        return Option.some(record)
+        return Option.some(yield* openRecord(cipher, location, connectionId, row.payload))
       })
 
     const write = (connection: StoredConnection): Effect.Effect<void, TokenStoreError> =>
       Effect.gen(function* () {
         const id = connection.connectionId
-        const encoded = yield* encodeRecord(connection).pipe(
-          Effect.mapError((e) =>
-            new TokenStoreError({
-              reason: "Corrupt",
-              message: `the record of connection "${id}" cannot be stored, it has invalid fields (${issuePaths(e)})`
-            })
-          )
-        )
-        const payload = cipher.encrypt(JSON.stringify(encoded))
+        const payload = yield* sealRecord(cipher, connection)
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
         yield* sql`INSERT INTO connections (connection_id, payload, updated_at) VALUES (${id}, ${payload}, ${now})
           ON CONFLICT (connection_id) DO UPDATE SET payload = excluded.payload, updated_at = excluded.updated_at`.pipe(

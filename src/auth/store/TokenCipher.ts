@@ -70,7 +70,7 @@ const corrupt = (detail: string) =>
 
 const encode = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url")
 
-interface Cipher {
+export interface Cipher {
   /** Encrypts with a fresh random IV: two encryptions of the same plaintext differ. */
   readonly encrypt: (plaintext: string) => string
   /**

@@ -14,8 +14,11 @@ const partialOption = Options.boolean("partial").pipe(Options.withDescription("b
 const resumeOption = Options.boolean("resume").pipe(
   Options.withDescription("batch actions: continue the last run of the same rows from the journal (rows with an outcome are reported, not sent again)")
 )
-const journalOption = Options.file("journal").pipe(
-  Options.withDescription("batch actions: the SQLite file recording each row's outcome (default: the config's token_store, else ~/.local/share/justworks-connector/tokens.db)"),
+const journalOption = Options.text("journal").pipe(
+  Options.withPseudoName("FILE|URL"),
+  Options.withDescription(
+    "batch actions: where each row's outcome is recorded, a SQLite file or a PostgreSQL URL (default: the config's token_store, else ~/.local/share/justworks-connector/tokens.db)"
+  ),
   Options.optional
 )
 const revealOption = Options.boolean("reveal").pipe(

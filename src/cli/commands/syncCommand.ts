@@ -14,8 +14,16 @@ export const syncFlags = {
     Options.withDefault(40)
   ),
   keepConfigFile: keepConfigFileOption,
-  database: Options.file("database").pipe(
-    Options.withDescription("the SQLite database to sync into (default: justworks.db, or justworks-mock.db with --mock)"),
+  database: Options.text("database").pipe(
+    Options.withPseudoName("FILE|URL"),
+    Options.withDescription(
+      "the database to sync into: a SQLite file (default: justworks.db, or justworks-mock.db with --mock) or a PostgreSQL URL postgres://user@host:5432/db (password in the URL or $PGPASSWORD)"
+    ),
+    Options.optional
+  ),
+  databaseSchema: Options.text("database-schema").pipe(
+    Options.withPseudoName("NAME"),
+    Options.withDescription("the PostgreSQL schema of the synced tables (default: justworks)"),
     Options.optional
   ),
   streams: Options.text("streams").pipe(
@@ -45,13 +53,12 @@ export const syncCommand = Command.make(
   (args) =>
     lazy(() => import("../handlers/syncHandler.js"), (m) =>
       m.syncHandler({
-        database: syncDatabase(args),
         streams: Option.getOrUndefined(args.streams),
         startDate: Option.getOrUndefined(args.startDate),
         fullRefresh: args.fullRefresh
       }))
 ).pipe(
   Command.withDescription(
-    "The main job: sync every stream the connection's scopes allow into a local SQLite database (one table per stream; incremental after the first run). Ctrl-C stops cleanly; the next run resumes."
+    "The main job: sync every stream the connection's scopes allow into a local SQLite database or PostgreSQL (one table per stream, a typed column per field; incremental after the first run). Ctrl-C stops cleanly; the next run resumes."
   )
 )

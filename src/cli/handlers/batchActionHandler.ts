@@ -10,6 +10,9 @@ import { Console, Effect, Option, Stream } from "effect"
 import { BatchWriter, type RowResult, type RowStatus } from "../../writes/BatchWriter.js"
 import { parseRows, rowLabel } from "../../writes/InputRows.js"
 import * as SqliteWriteJournal from "../../writes/SqliteWriteJournal.js"
+import * as PgWriteJournal from "../../writes/PgWriteJournal.js"
+import { isPostgresUrl } from "../../postgres/pgClient.js"
+import { storeName } from "../../auth/store/tokenStoreAt.js"
 import { WriteJournal } from "../../writes/WriteJournal.js"
 import { batchesOf } from "../../writes/WritePlan.js"
 import { InputError } from "../../config/InputError.js"
@@ -119,12 +122,12 @@ export const batchActionHandler = (args: BatchActionArgs) =>
           return Console.log(line(r))
         })
       )
-    }).pipe(Effect.provide(SqliteWriteJournal.layer(journalFile)))
+    }).pipe(Effect.provide(isPostgresUrl(journalFile) ? PgWriteJournal.layer(journalFile.trim()) : SqliteWriteJournal.layer(journalFile)))
 
     const summary = Object.entries(counts).map(([status, n]) => `${formatCount(n)} ${status.replace("_", " ")}`).join(", ")
     const notApplied = Object.entries(counts).filter(([status]) => !applied.includes(status as RowStatus)).reduce((n, [, c]) => n + c, 0)
     const fromJournal = resumed > 0 ? `; ${formatCount(resumed)} reported from the journal of the earlier run` : ""
-    const done = `${args.id}: ${rowsOf(rows.length)}: ${summary} (journal: ${journalFile}${fromJournal})`
+    const done = `${args.id}: ${rowsOf(rows.length)}: ${summary} (journal: ${storeName(journalFile)}${fromJournal})`
     if (notApplied > 0) {
       return yield* new CommandFailed({
         reason: "RowsNotApplied",

@@ -10,6 +10,7 @@ import { ConnectorModel } from "../../model/ConnectorModel.js"
 import { minimalScopesFor } from "../../scopes/ScopeAlgebra.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
 import { UsageError } from "../UsageError.js"
+import { storeName } from "../../auth/store/tokenStoreAt.js"
 
 export const connectHandler = (args: { readonly port: number; readonly timeout: number }) =>
   Effect.gen(function*() {
@@ -40,6 +41,6 @@ export const connectHandler = (args: { readonly port: number; readonly timeout: 
         Console.log(`Open this URL in a browser and grant access (scopes: ${scopes.join(" ")}):\n\n  ${url}\n\nWaiting for the browser to come back to ${redirectUri} …`)
     })
     yield* Console.log(
-      `Connected "${connection.connectionId}" with scopes ${connection.grantedScopes.join(" ")}; tokens stored encrypted in ${info.tokenStore}.`
+      `Connected "${connection.connectionId}" with scopes ${connection.grantedScopes.join(" ")}; tokens stored encrypted in ${storeName(info.tokenStore)}.`
     )
   })

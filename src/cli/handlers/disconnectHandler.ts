@@ -5,6 +5,7 @@
 import { Console, Effect } from "effect"
 import { disconnect } from "../../auth/connection.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
+import { storeName } from "../../auth/store/tokenStoreAt.js"
 
 export const disconnectHandler = Effect.gen(function*() {
   const info = yield* ConnectionInfo
@@ -13,7 +14,7 @@ export const disconnectHandler = Effect.gen(function*() {
     info.tokenStore === undefined
       ? `Disconnected: ${info.description} are revoked; they no longer work (remove them from the file).`
       : removed
-      ? `Disconnected "${info.connectionId}": tokens revoked and removed from ${info.tokenStore}.`
-      : `No connection "${info.connectionId}" in ${info.tokenStore}: nothing to do.`
+      ? `Disconnected "${info.connectionId}": tokens revoked and removed from ${storeName(info.tokenStore)}.`
+      : `No connection "${info.connectionId}" in ${storeName(info.tokenStore)}: nothing to do.`
   )
 })

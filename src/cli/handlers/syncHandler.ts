@@ -9,6 +9,7 @@ import { readableStreams } from "../../model/readableStreams.js"
 import { runStreams } from "../../driver/runStreams.js"
 import { SyncProgress } from "../../sync/SyncProgress.js"
 import { syncSink } from "../../sync/syncSink.js"
+import { fieldsOfSchema } from "../../sync/columns.js"
 import { SyncStore } from "../../sync/SyncStore.js"
 import { CommandFailed } from "../CommandFailed.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
@@ -19,7 +20,6 @@ import type { StreamModel } from "../../model/Connector.js"
 import { isCalendarDate } from "../../records/jsonSchemaToEffect.js"
 
 export interface SyncArgs {
-  readonly database: string
   /** comma-separated stream names (default: every stream the scopes allow) */
   readonly streams?: string | undefined
   readonly startDate?: string | undefined
@@ -46,7 +46,8 @@ export const syncHandler = (args: SyncArgs) =>
     // every stream with a cursor is read incrementally; any stream resumes a read a previous run left under way
     const runs = yield* Effect.forEach(streams, (stream) =>
       Effect.map(store.state(stream.name), (state) => ({ stream, incremental: stream.cursor !== undefined, state })))
-    const sink = syncSink(store, yield* SyncProgress)
+    // the columns of each table: every field its records' schema declares (whatever the scopes grant)
+    const sink = syncSink(store, yield* SyncProgress, (name) => fieldsOfSchema(connector.records.catalogSchema(name)))
     const results = yield* runStreams({ streams: runs, startDate, concurrency: connector.concurrency.streams }, sink).pipe(
       Effect.onExit((exit) =>
         Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)
@@ -61,7 +62,7 @@ export const syncHandler = (args: SyncArgs) =>
     const failed = results.filter((r) => !r.ok).map((r) => r.stream)
     yield* display.finish(
       failed.length === 0
-        ? `Synced ${total} records of ${results.length} streams in ${seconds} s into ${args.database}. Run it again: incremental streams then read only what changed.`
+        ? `Synced ${total} records of ${results.length} streams in ${seconds} s into ${store.location}. Run it again: incremental streams then read only what changed.`
         : `Synced ${total} records in ${seconds} s; ${failed.length} streams failed (see above), the others are complete.`
     )
     if (failed.length > 0) {
