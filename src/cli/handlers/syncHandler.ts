@@ -19,6 +19,10 @@ import { UsageError } from "../UsageError.js"
 import type { StreamModel } from "../../model/Connector.js"
 import { isCalendarDate } from "../../records/jsonSchemaToEffect.js"
 
+
+/** "1 stream", "2 streams" */
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`
+
 export interface SyncArgs {
   /** comma-separated stream names (default: every stream the scopes allow) */
   readonly streams?: string | undefined
@@ -42,7 +46,7 @@ export const syncHandler = (args: SyncArgs) =>
     const startDate = args.startDate ?? info.startDate
     if (args.fullRefresh === true) yield* Effect.forEach(streams, (s) => store.resetState(s.name), { discard: true })
     const started = yield* Clock.currentTimeMillis
-    yield* display.begin(`Syncing ${streams.length} streams from ${info.description} into ${store.location}`, streams.map((s) => s.name))
+    yield* display.begin(`Syncing ${count(streams.length, "stream")} from ${info.description} into ${store.location}`, streams.map((s) => s.name))
     // every stream with a cursor is read incrementally; any stream resumes a read a previous run left under way
     const runs = yield* Effect.forEach(streams, (stream) =>
       Effect.map(store.state(stream.name), (state) => ({ stream, incremental: stream.cursor !== undefined, state })))
@@ -62,13 +66,13 @@ export const syncHandler = (args: SyncArgs) =>
     const failed = results.filter((r) => !r.ok).map((r) => r.stream)
     yield* display.finish(
       failed.length === 0
-        ? `Synced ${total} records of ${results.length} streams in ${seconds} s into ${store.location}. Run it again: incremental streams then read only what changed.`
-        : `Synced ${total} records in ${seconds} s; ${failed.length} streams failed (see above), the others are complete.`
+        ? `Synced ${total} records of ${count(results.length, "stream")} in ${seconds} s into ${store.location}. Run it again: incremental streams then read only what changed.`
+        : `Synced ${total} records in ${seconds} s; ${count(failed.length, "stream")} failed (see above), the others are complete.`
     )
     if (failed.length > 0) {
       return yield* new CommandFailed({
         reason: "StreamsIncomplete",
-        message: `${failed.length} of ${results.length} streams did not complete: ${failed.join(", ")}`
+        message: `${failed.length} of ${count(results.length, "stream")} did not complete: ${failed.join(", ")}`
       })
     }
   })
