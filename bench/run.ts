@@ -77,7 +77,7 @@ const watchPeakRss = (pid: number) => {
   return { stop: () => (clearInterval(timer), poll(), peak) }
 }
 
-const RECORD = Buffer.from('{"type":"RECORD"')
+const RECORD = Buffer.from('"type":"RECORD"')
 
 /**
  * A process spawned (plain `node`), from spawn to exit; its stdout piped here and its RECORD lines counted as
