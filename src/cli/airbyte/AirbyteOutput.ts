@@ -9,7 +9,7 @@ import { log } from "./AirbyteMessage.js"
 import { writeTo } from "../terminal.js"
 import { logText } from "../stderrLogger.js"
 import { redactText } from "../../redaction/redact.js"
-import { recordText } from "../../json/recordText.js"
+import { recordTexts } from "../../json/recordText.js"
 import type { ApiRecord } from "../../runtime/StreamReader.js"
 
 const levelOf = (level: LogLevel.LogLevel): AirbyteLogLevel => {
@@ -63,14 +63,15 @@ const line = (message: AirbyteMessage) => `${JSON.stringify(message.type === "RE
 
 /**
  * RECORD lines of one stream, all emitted at `emittedAt`, as text: each record's JSON as the API sent it where
- * the read kept it (`recordText`: the record passed through unchanged), else serialized; the line's frame built
+ * the read kept it (`recordTexts`: the page's records passed through unchanged), else serialized; the line's frame built
  * once. The same text `JSON.stringify` gives for the RECORD message, but for the record's own spelling.
  */
 export const recordLines = (stream: string, records: ReadonlyArray<ApiRecord>, emittedAt: number): string => {
   const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`
   const tail = `,"emitted_at":${emittedAt}}}\n`
+  const texts = recordTexts(records)
   let text = ""
-  for (const data of records) text += head + (recordText(data) ?? JSON.stringify(data)) + tail
+  for (let i = 0; i < records.length; i++) text += head + (texts === undefined ? JSON.stringify(records[i]) : texts(i)) + tail
   return text
 }
 
