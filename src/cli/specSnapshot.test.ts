@@ -2,7 +2,7 @@
  * `spec` alone answers from the SPEC line the build saved (`dist/spec-message.json`): the same bytes the full
  * command line prints, and only while the connector.yaml found is the one it was made from.
  */
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { cpSync, readFileSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -24,6 +24,17 @@ describe("spec from the saved line", () => {
     expect(full.code).toBe(0)
     expect(saved.stdout).toBe(full.stdout)
     expect(saved.stdout).toBe((JSON.parse(readFileSync(join(repoRoot, "dist", "spec-message.json"), "utf8")) as { line: string }).line)
+  })
+
+  it("a reader that goes away before the line is written: exit 0, nothing on stderr", async () => {
+    // the read end is closed at once, long before the process has started and writes
+    const child = spawn(process.execPath, [join(repoRoot, "dist", "justworks-connector.mjs"), "spec"], { stdio: ["ignore", "pipe", "pipe"] })
+    child.stdout.destroy()
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    const code = await new Promise<number | null>((resolve) => child.once("close", resolve))
+    expect(stderr).toBe("")
+    expect(code).toBe(0)
   })
 
   it("a changed connector.yaml is read, not the saved line", async () => {
