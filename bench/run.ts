@@ -1,148 +1,317 @@
 /**
- * `npm run bench`: read throughput and peak memory of the connector against the physical limit of a Node
- * client (raw undici + JSON.parse), on a fast fixture server in its own process. Every measurement runs in
- * a fresh process; scenarios alternate order between runs. Prints a table and writes bench/results.json.
+ * `npm run bench`: the paths users run, each against a limit that does the same work, in one run, alternating,
+ * in plain Node processes against the compiled package (`dist/`, built first when older than the sources):
  *
- * Flags: --quick (10k members and the fan-out, one run each: a smoke check), --sizes=10000,100000,
- * --runs=N (every size), --only=members|paystubs, --no-write (do not write results.json).
+ * - `read`: `node dist/justworks-connector.mjs read` of members against raw + output (`baselines/rawOutput.mjs`:
+ *   raw undici writing the same RECORD lines), both read by the same counting pipe; the peer
+ *   (`peer/farosSource.mjs`, a minimal source on faros-airbyte-cdk) through the same pipe;
+ * - `sync`: `sync --streams members` into a fresh SQLite file against raw + SQLite (`baselines/rawSqlite.mjs`);
+ * - library: `Justworks.stream("members")` of `dist/lib` against the raw loop that parses pages;
+ * - fan-out: `stream("paystubs")` of 1,000 payrolls against a raw concurrent loop;
+ * - memory: peak RSS growth from the smallest size to the largest, beside raw's growth;
+ * - cold: `spec` and `check` against `node -e 0`; time to the first RECORD at the smallest size;
+ * - `sync --mock`, first and second run: requests and seconds.
+ *
+ * Prints a table and writes bench/results.json. Flags: --quick (10k and 100k once, the fan-out once, `sync
+ * --mock` at 300 members: a check before a commit, under 3 minutes), --sizes=10000,100000, --runs=N,
+ * --mock-members=N, --no-write.
  */
 import { execFileSync, spawn } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
 import os from "node:os"
 import { join } from "node:path"
-import { memberBytes } from "./fixtureData.js"
-import { type FixtureOptions, projectRoot, startFixtureServer } from "./fixtureServer.js"
-import { type Measurement, measureInChild, median } from "./measure.js"
-import type { ScenarioName } from "./scenarios.js"
 import { cliFile, ensureBuilt } from "../test-support/cliHarness.js"
+import { memberBytes } from "./fixtureData.js"
+import { projectRoot, startFixtureServer } from "./fixtureServer.js"
+import { measureInChild, median } from "./measure.js"
+import type { ScenarioName } from "./scenarios.js"
 
-const TARGETS = { readRatio: 0.85, fanOutRatio: 0.8, memoryFlatness: 1.5, specColdStartMs: 400 }
-const FAN_OUT = { payrolls: 1_000, paystubs: 20 }
-
-interface Plan {
-  readonly group: "members" | "paystubs"
-  readonly size: number
-  readonly runs: number
-  readonly fixture: FixtureOptions
-  readonly expected: number
-  readonly scenarios: ReadonlyArray<ScenarioName>
+const TARGETS = {
+  read: 0.85,
+  sync: 0.8,
+  library: 0.95,
+  fanOut: 0.8,
+  memoryGrowth: 1.3,
+  specMs: 300,
+  specToBareNode: 2.5,
+  firstRecordOverRawMs: 250,
+  secondSyncRequests: 0.05
 }
+const FAN_OUT = { payrolls: 1_000, paystubs: 20 }
+const TOKEN = "bench-access-token"
 
 const args = process.argv.slice(2)
 const flag = (name: string) => args.includes(`--${name}`)
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
-
 const quick = flag("quick")
-const sizes = (option("sizes") ?? (quick ? "10000" : "10000,100000,1000000")).split(",").map(Number)
-/**
- * 9 runs of the short reads (10k members, the fan-out: under a second each, where a shared machine's noise
- * weighs most), 5 at 100k, 2 at a million members (a run of its scenarios takes ~1 min: keeps the bench near
- * 10 min)
- */
-const runsFor = (size: number) => Number(option("runs") ?? (quick ? 1 : size >= 1_000_000 ? 2 : size > 20_000 ? 5 : 9))
-const only = option("only")
+const sizes = (option("sizes") ?? (quick ? "10000,100000" : "10000,100000,1000000")).split(",").map(Number).sort((a, b) => a - b)
+/** runs per size: more where a run is short and noise weighs most */
+const runsFor = (size: number) => Number(option("runs") ?? (quick ? 1 : size >= 1_000_000 ? 2 : size >= 100_000 ? 3 : 5))
+const mockMembers = Number(option("mock-members") ?? (quick ? 300 : 3_000))
+const coldRuns = quick ? 3 : 7
 
-const plans: Array<Plan> = [
-  ...(only === "paystubs" ? [] : sizes.map((size): Plan => ({
-    group: "members",
-    size,
-    runs: runsFor(size),
-    fixture: { members: size, ...FAN_OUT },
-    expected: size,
-    scenarios: [
-      "baseline:members", "connector:members", "connector+validation:members", "cli:members",
-      // the warm reads and the Effect reference where a read is short enough for the cold start to weigh
-      ...(size < 1_000_000 ? ["baseline:members:warm", "connector+validation:members:warm", "effect:members"] as const : [])
-    ]
-  }))),
-  ...(only === "members" ? [] : [{
-    group: "paystubs" as const,
-    size: FAN_OUT.payrolls * FAN_OUT.paystubs,
-    runs: runsFor(FAN_OUT.payrolls * FAN_OUT.paystubs),
-    fixture: { members: 0, ...FAN_OUT },
-    expected: FAN_OUT.payrolls * FAN_OUT.paystubs,
-    scenarios: [
-      "baseline:paystubs", "connector:paystubs", "connector+validation:paystubs", "baseline:paystubs:warm", "connector+validation:paystubs:warm",
-      "effect:paystubs"
-    ] as Array<ScenarioName>
-  }])
-]
-
-/** 30 days ago: one 90-day window of `payrolls` covers it. */
+const log = (line: string) => process.stderr.write(`${line}\n`)
 const startDate = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10)
 
+/** One measured run: wall time, records, peak RSS (KiB), time to the first record (spawned reads). */
+interface Run {
+  readonly ms: number
+  readonly records: number
+  readonly peakRssKb: number
+  readonly firstRecordMs?: number | undefined
+}
+
+/** Peak RSS (VmHWM, KiB) of a running process, polled from /proc until it exits (0 where /proc is missing). */
+const watchPeakRss = (pid: number) => {
+  let peak = 0
+  const poll = () => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
+      if (hwm !== null) peak = Math.max(peak, Number(hwm[1]))
+    } catch {
+      // exited, or no /proc here
+    }
+  }
+  const timer = setInterval(poll, 10)
+  return { stop: () => (clearInterval(timer), poll(), peak) }
+}
+
+const RECORD = Buffer.from('"type":"RECORD"')
+
+/**
+ * A process spawned (plain `node`), from spawn to exit; its stdout piped here and its RECORD lines counted as
+ * they arrive (the cheapest consumer of Airbyte output), the first one's arrival timed.
+ */
+const spawned = (argv: ReadonlyArray<string>): Promise<Run> =>
+  new Promise((resolve, reject) => {
+    const start = performance.now()
+    const child = spawn(process.execPath, argv, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] })
+    const rss = watchPeakRss(child.pid!)
+    let records = 0
+    let firstRecordMs: number | undefined
+    let tail: Buffer = Buffer.alloc(0)
+    child.stdout.on("data", (chunk: Buffer) => {
+      const data = tail.length === 0 ? chunk : Buffer.concat([tail, chunk])
+      for (let at = data.indexOf(RECORD); at >= 0; at = data.indexOf(RECORD, at + RECORD.length)) records++
+      if (firstRecordMs === undefined && records > 0) firstRecordMs = performance.now() - start
+      tail = data.subarray(Math.max(0, data.length - RECORD.length + 1))
+    })
+    let stderr = ""
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+    child.once("error", reject)
+    child.once("close", (code) => {
+      const ms = performance.now() - start
+      const peakRssKb = rss.stop()
+      if (code === 0) resolve({ ms, records, peakRssKb, firstRecordMs, stderr } as Run)
+      else reject(new Error(`${argv.slice(0, 2).join(" ")} exited with ${code}: ${stderr.slice(-400)}`))
+    })
+  })
+
+const Database = createRequire(import.meta.url)("better-sqlite3") as new(path: string, options: { readonly readonly: boolean }) => {
+  readonly prepare: (sql: string) => { readonly get: () => unknown }
+  readonly close: () => void
+}
+const rowsOf = (file: string, table: string): number => {
+  const db = new Database(file, { readonly: true })
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n
+  } finally {
+    db.close()
+  }
+}
+
+interface Files {
+  readonly dir: string
+  readonly config: string
+  readonly catalog: string
+}
+
+const writeFiles = (url: string): Files => {
+  const dir = mkdtempSync(join(os.tmpdir(), "justworks-bench-"))
+  const config = join(dir, "config.json")
+  const catalog = join(dir, "catalog.json")
+  writeFileSync(config, JSON.stringify({ client_id: "bench", client_secret: "bench", access_token: TOKEN, refresh_token: "bench-refresh-token", base_url: url }))
+  writeFileSync(catalog, JSON.stringify({
+    streams: [{
+      stream: { name: "members", json_schema: {}, supported_sync_modes: ["full_refresh", "incremental"] },
+      sync_mode: "full_refresh",
+      destination_sync_mode: "overwrite"
+    }]
+  }))
+  return { dir, config, catalog }
+}
+
+type Kind = "read" | "sync" | "library" | "fan-out" | "cold"
+
+interface Scenario {
+  readonly name: string
+  readonly kind: Kind
+  /** the limit it is judged against (undefined: it is a limit) */
+  readonly baseline?: string
+  readonly run: () => Promise<Run>
+}
+
+const peerDir = join(projectRoot, "bench", "peer")
+
+/** The peer's CDK, installed into bench/peer (not the project's dependencies) the first time. */
+const ensurePeer = (): boolean => {
+  if (existsSync(join(peerDir, "node_modules", "faros-airbyte-cdk"))) return true
+  try {
+    log("bench: installing the peer (faros-airbyte-cdk) into bench/peer/node_modules")
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--silent"], { cwd: peerDir, stdio: ["ignore", "ignore", "inherit"] })
+    return true
+  } catch {
+    log("bench: the peer could not be installed; its row is left out")
+    return false
+  }
+}
+
+const inChild = (scenario: ScenarioName, url: string) => async (): Promise<Run> => {
+  const m = await measureInChild({ scenario, url, startDate })
+  return { ms: m.ms, records: m.records, peakRssKb: m.maxRssKb }
+}
+
+const membersScenarios = (url: string, files: Files, peer: boolean): Array<Scenario> => {
+  const database = (name: string) => {
+    const file = join(files.dir, `${name}.db`)
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true })
+    return file
+  }
+  const synced = async (argv: ReadonlyArray<string>, file: string): Promise<Run> => {
+    const run = await spawned(argv)
+    return { ...run, records: rowsOf(file, "members") }
+  }
+  return [
+    { name: "raw+output", kind: "read", run: () => spawned(["bench/baselines/rawOutput.mjs", url, TOKEN]) },
+    { name: "cli read", kind: "read", baseline: "raw+output", run: () => spawned([cliFile, "read", "--config", files.config, "--catalog", files.catalog]) },
+    ...(peer
+      ? [{ name: "peer (faros-airbyte-cdk)", kind: "read" as const, baseline: "raw+output", run: () => spawned(["bench/peer/farosSource.mjs", "read", "--config", files.config, "--catalog", files.catalog]) }]
+      : []),
+    {
+      name: "raw+sqlite",
+      kind: "sync",
+      run: () => {
+        const file = database("raw")
+        return synced(["bench/baselines/rawSqlite.mjs", url, TOKEN, file], file)
+      }
+    },
+    {
+      name: "cli sync",
+      kind: "sync",
+      baseline: "raw+sqlite",
+      run: () => {
+        const file = database("cli")
+        return synced([cliFile, "sync", "--config", files.config, "--database", file, "--streams", "members"], file)
+      }
+    },
+    { name: "raw", kind: "library", run: inChild("baseline:members", url) },
+    { name: "library stream", kind: "library", baseline: "raw", run: inChild("library:members", url) }
+  ]
+}
+
 interface Cell {
-  readonly scenario: ScenarioName
-  readonly group: Plan["group"]
+  readonly scenario: Scenario
   readonly size: number
-  readonly runs: Array<Measurement>
+  readonly runs: Array<Run>
   error?: string
 }
 
-const log = (line: string) => process.stderr.write(`${line}\n`)
-
-const measureAll = async (): Promise<Array<Cell>> => {
-  const cells: Array<Cell> = []
-  for (const plan of plans) {
-    const fixture = await startFixtureServer(plan.fixture)
-    try {
-      const planCells = plan.scenarios.map((scenario): Cell => ({ scenario, group: plan.group, size: plan.size, runs: [] }))
-      cells.push(...planCells)
-      for (let run = 0; run < plan.runs; run++) {
-        // rotate the order so that no scenario always runs first (or last) on a noisy machine
-        const order = planCells.map((_, i) => planCells[(i + run) % planCells.length]!)
-        for (const cell of order) {
-          if (cell.error !== undefined) continue
-          try {
-            const m = await measureInChild({ scenario: cell.scenario, url: fixture.url, startDate })
-            if (m.records !== plan.expected) throw new Error(`read ${m.records} records, expected ${plan.expected}`)
-            cell.runs.push(m)
-            log(`${cell.scenario} ${plan.size} run ${run + 1}/${plan.runs}: ${m.ms.toFixed(0)} ms, peak RSS ${(m.maxRssKb / 1024).toFixed(0)} MiB`)
-          } catch (error) {
-            cell.error = (error instanceof Error ? error.message : String(error)).split("\n")[0]!
-            log(`${cell.scenario} ${plan.size}: FAILED ${cell.error}`)
-          }
+const measureCells = async (
+  size: number,
+  runs: number,
+  fixture: { readonly members: number },
+  make: (url: string, files: Files) => Array<Scenario>
+): Promise<Array<Cell>> => {
+  const server = await startFixtureServer({ members: fixture.members, ...FAN_OUT })
+  const files = writeFiles(server.url)
+  try {
+    const cells = make(server.url, files).map((scenario): Cell => ({ scenario, size, runs: [] }))
+    for (let run = 0; run < runs; run++) {
+      // rotate the order so that no scenario always runs first (or last) on a noisy machine
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells[(i + run) % cells.length]!
+        if (cell.error !== undefined) continue
+        try {
+          const r = await cell.scenario.run()
+          if (r.records !== size) throw new Error(`read ${r.records} records, expected ${size}`)
+          cell.runs.push(r)
+          log(`${cell.scenario.name} ${size} run ${run + 1}/${runs}: ${r.ms.toFixed(0)} ms, peak RSS ${(r.peakRssKb / 1024).toFixed(0)} MiB`)
+        } catch (error) {
+          cell.error = (error instanceof Error ? error.message : String(error)).split("\n")[0]!
+          log(`${cell.scenario.name} ${size}: FAILED ${cell.error}`)
         }
       }
-    } finally {
-      await fixture.stop()
     }
+    return cells
+  } finally {
+    rmSync(files.dir, { recursive: true, force: true })
+    await server.stop()
   }
-  return cells
 }
 
-/** `justworks-connector spec` from spawn to exit, in a fresh process each time (the CLI's cold start). */
-const specColdStart = async (runs: number): Promise<Array<number>> => {
-  const times: Array<number> = []
+/** Spawn to exit of `node ARGS`, `runs` times, alternating the commands. */
+const coldStarts = async (commands: ReadonlyArray<{ readonly name: string; readonly argv: ReadonlyArray<string> }>, runs: number) => {
+  const times = new Map<string, Array<number>>(commands.map((c) => [c.name, []]))
   for (let i = 0; i < runs; i++) {
-    const start = performance.now()
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [cliFile, "spec"], { stdio: ["ignore", "ignore", "inherit"] })
-      child.once("error", reject)
-      child.once("exit", resolve)
-    })
-    if (code !== 0) throw new Error(`justworks-connector spec exited with ${code}`)
-    times.push(performance.now() - start)
+    for (const c of commands) {
+      const start = performance.now()
+      const code = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(process.execPath, c.argv, { cwd: projectRoot, stdio: ["ignore", "ignore", "ignore"] })
+        child.once("error", reject)
+        child.once("exit", resolve)
+      })
+      if (code !== 0) throw new Error(`${c.name} exited with ${code}`)
+      times.get(c.name)!.push(performance.now() - start)
+    }
   }
   return times
+}
+
+/** `sync --mock` twice into one fresh database: requests (the summary's total) and seconds of each. */
+const mockSyncs = async (members: number) => {
+  const dir = mkdtempSync(join(os.tmpdir(), "justworks-bench-mock-"))
+  try {
+    const once = async () => {
+      const start = performance.now()
+      const out = await new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [cliFile, "sync", "--mock", "--mock-members", String(members), "--database", join(dir, "mock.db")], {
+          cwd: dir,
+          stdio: ["ignore", "ignore", "pipe"]
+        })
+        let stderr = ""
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
+        child.once("error", reject)
+        child.once("close", (code) => (code === 0 ? resolve(stderr) : reject(new Error(`sync --mock exited with ${code}: ${stderr.slice(-300)}`))))
+      })
+      const seconds = (performance.now() - start) / 1000
+      const total = /^total\s+([\d,]+)\s+([\d,]+)/m.exec(out)
+      if (total === null) throw new Error("sync --mock printed no total line")
+      return { seconds, records: Number(total[1]!.replace(/,/g, "")), requests: Number(total[2]!.replace(/,/g, "")) }
+    }
+    const first = await once()
+    log(`sync --mock ${members} first: ${first.requests} requests, ${first.seconds.toFixed(1)} s`)
+    const second = await once()
+    log(`sync --mock ${members} second: ${second.requests} requests, ${second.seconds.toFixed(1)} s`)
+    return { members, first, second, requestRatio: second.requests / first.requests }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 const summarize = (cell: Cell) => {
   if (cell.runs.length === 0) return undefined
   const ms = cell.runs.map((r) => r.ms)
   const medianMs = median(ms)
+  const first = cell.runs.flatMap((r) => (r.firstRecordMs === undefined ? [] : [r.firstRecordMs]))
   return {
     runs: cell.runs.length,
     medianMs,
     minMs: Math.min(...ms),
     maxMs: Math.max(...ms),
-    recordsPerSecond: cell.runs[0]!.records / (medianMs / 1000),
-    /** CPU time (user + system) of the measuring process during the read; for the CLI, the counting parent's */
-    cpuMs: median(cell.runs.map((r) => r.cpuMs)),
-    peakRssMiB: median(cell.runs.map((r) => r.maxRssKb)) / 1024,
-    peakRssMaxMiB: Math.max(...cell.runs.map((r) => r.maxRssKb)) / 1024,
-    startRssMiB: median(cell.runs.map((r) => r.startRssKb)) / 1024,
-    setupMs: median(cell.runs.map((r) => r.setupMs))
+    recordsPerSecond: cell.size / (medianMs / 1000),
+    peakRssMiB: median(cell.runs.map((r) => r.peakRssKb)) / 1024,
+    ...(first.length === 0 ? {} : { firstRecordMs: median(first) })
   }
 }
 
@@ -154,160 +323,165 @@ const gitCommit = (): string | undefined => {
   }
 }
 
-const versionOf = (pkg: string): string | undefined => {
-  try {
-    return (JSON.parse(readFileSync(join(projectRoot, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version
-  } catch {
-    return undefined
-  }
-}
+const fmt = (x: number | undefined, digits: number) => (x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(digits))
+const verdict = (met: boolean | undefined) => (met === undefined ? "n/a" : met ? "MET" : "NOT MET")
 
 const main = async () => {
   const began = Date.now()
   const loadBefore = os.loadavg()
-  log(`bench: ${plans.map((p) => `${p.group} ${p.size} ×${p.runs}`).join(", ")}; member ≈ ${memberBytes()} bytes`)
+  log(`bench: members ${sizes.map((s) => `${s} ×${runsFor(s)}`).join(", ")}; fan-out ×${runsFor(20_000)}; sync --mock ${mockMembers}; member ≈ ${memberBytes()} bytes`)
   await ensureBuilt()
-  const cells = await measureAll()
-  const specTimes = await specColdStart(quick ? 3 : 10)
-  log(`cli:spec cold start: ${specTimes.map((t) => t.toFixed(0)).join(", ")} ms`)
+  const peer = ensurePeer()
+
+  const cells: Array<Cell> = []
+  for (const size of sizes) cells.push(...await measureCells(size, runsFor(size), { members: size }, (url, files) => membersScenarios(url, files, peer)))
+  const fanOutSize = FAN_OUT.payrolls * FAN_OUT.paystubs
+  cells.push(...await measureCells(fanOutSize, runsFor(fanOutSize), { members: 0 }, (url) => [
+    { name: "raw fan-out", kind: "fan-out", run: inChild("baseline:paystubs", url) },
+    { name: "library fan-out", kind: "fan-out", baseline: "raw fan-out", run: inChild("library:paystubs", url) }
+  ]))
+
+  // cold: against a fixture of 10 members (check reads one page)
+  const coldServer = await startFixtureServer({ members: 10, ...FAN_OUT })
+  const coldFiles = writeFiles(coldServer.url)
+  let cold: Map<string, Array<number>>
+  try {
+    cold = await coldStarts([
+      { name: "node -e 0", argv: ["-e", "0"] },
+      { name: "spec", argv: [cliFile, "spec"] },
+      { name: "check", argv: [cliFile, "check", "--config", coldFiles.config] }
+    ], coldRuns)
+  } finally {
+    rmSync(coldFiles.dir, { recursive: true, force: true })
+    await coldServer.stop()
+  }
+  const mock = await mockSyncs(mockMembers)
   const wallSeconds = (Date.now() - began) / 1000
 
-  const rows = cells.map((cell) => ({ cell, summary: summarize(cell) }))
-  const find = (scenario: ScenarioName, size: number) => rows.find((r) => r.cell.scenario === scenario && r.cell.size === size)
-  const baselineOf = (cell: Cell): ScenarioName => {
-    const base = cell.group === "members" ? "baseline:members" : "baseline:paystubs"
-    return cell.scenario.endsWith(":warm") ? `${base}:warm` as ScenarioName : base
-  }
-
-  const figures = rows.map(({ cell, summary }) => {
-    const base = find(baselineOf(cell), cell.size)
-    const ratio = summary !== undefined && base?.summary !== undefined && cell.scenario !== baselineOf(cell)
-      ? summary.recordsPerSecond / base.summary.recordsPerSecond
-      : undefined
-    // per-run pairs (same run index, same fixture): the spread of the ratio
-    const pairs = base === undefined || cell.scenario === baselineOf(cell)
-      ? []
-      : cell.runs.flatMap((r, i) => (base.cell.runs[i] === undefined ? [] : [base.cell.runs[i]!.ms / r.ms]))
+  const summaries = cells.map((cell) => ({ cell, summary: summarize(cell) }))
+  const find = (name: string, size: number) => summaries.find((s) => s.cell.scenario.name === name && s.cell.size === size)
+  const figures = summaries.map(({ cell, summary }) => {
+    const base = cell.scenario.baseline === undefined ? undefined : find(cell.scenario.baseline, cell.size)
+    const ratio = summary !== undefined && base?.summary !== undefined ? base.summary.medianMs / summary.medianMs : undefined
+    // per-run pairs (same run index): the spread of the ratio
+    const pairs = base === undefined ? [] : cell.runs.flatMap((r, i) => (base.cell.runs[i] === undefined ? [] : [base.cell.runs[i]!.ms / r.ms]))
     return {
-      scenario: cell.scenario,
+      scenario: cell.scenario.name,
+      kind: cell.scenario.kind,
       size: cell.size,
+      ...(cell.scenario.baseline === undefined ? {} : { baseline: cell.scenario.baseline }),
       ...(summary ?? {}),
-      ...(ratio === undefined ? {} : { ratioToBaseline: ratio }),
+      ...(ratio === undefined ? {} : { ratio }),
       ...(pairs.length === 0 ? {} : { ratioMin: Math.min(...pairs), ratioMax: Math.max(...pairs) }),
       ...(cell.error === undefined ? {} : { error: cell.error }),
-      runsDetail: cell.runs
+      runsMs: cell.runs.map((r) => Math.round(r.ms))
     }
   })
-
-  const memberSizes = plans.filter((p) => p.group === "members").map((p) => p.size)
-  const smallest = Math.min(...memberSizes)
-  const largest = Math.max(...memberSizes)
-  const flatness = (scenario: ScenarioName) => {
-    const lo = find(scenario, smallest)?.summary
-    const hi = find(scenario, largest)?.summary
-    return lo === undefined || hi === undefined || smallest === largest ? undefined : hi.peakRssMiB / lo.peakRssMiB
+  const ratioOf = (name: string, size: number) => figures.find((f) => f.scenario === name && f.size === size)?.ratio
+  const big = sizes.filter((s) => s >= 100_000)
+  const judged = big.length > 0 ? big : sizes
+  const worst = (name: string) => {
+    const rs = judged.map((s) => ratioOf(name, s))
+    return rs.some((r) => r === undefined) ? undefined : Math.min(...(rs as Array<number>))
   }
-  // the targets are judged on the connector as shipped (validation on, the library default); the figures
-  // without validation show what the rest of the pipeline costs
-  const ratioOf = (scenario: ScenarioName, size: number) => figures.find((f) => f.scenario === scenario && f.size === size)?.ratioToBaseline
-  const readRatios = memberSizes.map((size) => ratioOf("connector+validation:members", size))
-  const readRatiosNoValidation = memberSizes.map((size) => ratioOf("connector:members", size))
-  const fanOutSize = FAN_OUT.payrolls * FAN_OUT.paystubs
-  const fanOut = ratioOf("connector+validation:paystubs", fanOutSize)
+  const lo = sizes[0]!
+  const hi = sizes[sizes.length - 1]!
+  const growth = (name: string) => {
+    const a = find(name, lo)?.summary
+    const b = find(name, hi)?.summary
+    return a === undefined || b === undefined || lo === hi ? undefined : b.peakRssMiB - a.peakRssMiB
+  }
+  const coldMedian = (name: string) => median(cold.get(name)!)
+  const firstRecord = (name: string) => find(name, lo)?.summary?.firstRecordMs
+  const readWorst = worst("cli read")
+  const syncWorst = worst("cli sync")
+  const libraryWorst = worst("library stream")
+  const fanOut = ratioOf("library fan-out", fanOutSize)
+  const cliGrowth = growth("cli read")
+  const rawGrowth = growth("raw+output")
+  const libraryGrowth = growth("library stream")
+  const rawLibGrowth = growth("raw")
+  const spec = coldMedian("spec")
+  const bare = coldMedian("node -e 0")
+  const cliFirst = firstRecord("cli read")
+  const rawFirst = firstRecord("raw+output")
+  const sizesJudged = judged.join(", ")
   const targets = {
-    readRatio: {
-      target: `>= ${TARGETS.readRatio} at every size (connector with validation)`,
-      worst: minDefined(readRatios),
-      worstWithoutValidation: minDefined(readRatiosNoValidation),
-      met: allAtLeast(readRatios, TARGETS.readRatio)
+    read: { target: `cli read >= ${TARGETS.read}x raw+output at ${sizesJudged}`, worst: readWorst, met: readWorst === undefined ? undefined : readWorst >= TARGETS.read },
+    sync: { target: `cli sync >= ${TARGETS.sync}x raw+sqlite at ${sizesJudged}`, worst: syncWorst, met: syncWorst === undefined ? undefined : syncWorst >= TARGETS.sync },
+    library: { target: `library >= ${TARGETS.library}x raw at ${sizesJudged}`, worst: libraryWorst, met: libraryWorst === undefined ? undefined : libraryWorst >= TARGETS.library },
+    peer: { target: "reported (the connector should lead)", worst: worst("peer (faros-airbyte-cdk)") },
+    fanOut: { target: `library fan-out >= ${TARGETS.fanOut}x raw`, value: fanOut, met: fanOut === undefined ? undefined : fanOut >= TARGETS.fanOut },
+    memory: {
+      target: `peak RSS growth ${lo} -> ${hi} <= ${TARGETS.memoryGrowth}x raw's`,
+      cliMiB: cliGrowth,
+      rawOutputMiB: rawGrowth,
+      libraryMiB: libraryGrowth,
+      rawMiB: rawLibGrowth,
+      cliRatio: cliGrowth === undefined || rawGrowth === undefined ? undefined : cliGrowth / rawGrowth,
+      libraryRatio: libraryGrowth === undefined || rawLibGrowth === undefined ? undefined : libraryGrowth / rawLibGrowth,
+      met: cliGrowth === undefined || rawGrowth === undefined || libraryGrowth === undefined || rawLibGrowth === undefined
+        ? undefined
+        // a growth within 10 MiB of raw's is taken as equal (polling and GC timing move peaks by a few MiB)
+        : cliGrowth <= Math.max(TARGETS.memoryGrowth * rawGrowth, rawGrowth + 10) && libraryGrowth <= Math.max(TARGETS.memoryGrowth * rawLibGrowth, rawLibGrowth + 10)
     },
-    fanOutRatio: {
-      target: `>= ${TARGETS.fanOutRatio} (connector with validation)`,
-      value: fanOut,
-      withoutValidation: ratioOf("connector:paystubs", fanOutSize),
-      met: mapDefined(fanOut, (v) => v >= TARGETS.fanOutRatio)
+    cold: {
+      target: `spec <= ${TARGETS.specMs} ms and <= ${TARGETS.specToBareNode}x node -e 0; first RECORD at ${lo} <= raw's + ${TARGETS.firstRecordOverRawMs} ms`,
+      nodeMs: bare,
+      specMs: spec,
+      checkMs: coldMedian("check"),
+      specToBareNode: spec / bare,
+      firstRecordMs: cliFirst,
+      rawFirstRecordMs: rawFirst,
+      specMet: spec <= TARGETS.specMs && spec / bare <= TARGETS.specToBareNode,
+      firstRecordMet: cliFirst === undefined || rawFirst === undefined ? undefined : cliFirst <= rawFirst + TARGETS.firstRecordOverRawMs
     },
-    warm: {
-      target: "reported (second read in one process, against the baseline's second read)",
-      readWorst: minDefined(memberSizes.map((size) => ratioOf("connector+validation:members:warm", size))),
-      fanOut: ratioOf("connector+validation:paystubs:warm", fanOutSize)
-    },
-    effectReference: {
-      target: "reported (the smallest read written with Effect: the connector's transport, Stream.paginateChunkEffect, JSON.parse)",
-      readWorst: minDefined(memberSizes.map((size) => ratioOf("effect:members", size))),
-      fanOut: ratioOf("effect:paystubs", fanOutSize)
-    },
-    cliReadRatio: {
-      target: "reported (the CLI's read, a fresh process per read, records counted from its stdout)",
-      worst: minDefined(memberSizes.map((size) => ratioOf("cli:members", size)))
-    },
-    specColdStart: {
-      target: `< ${TARGETS.specColdStartMs} ms (median)`,
-      medianMs: median(specTimes),
-      minMs: Math.min(...specTimes),
-      maxMs: Math.max(...specTimes),
-      runs: specTimes.length,
-      met: median(specTimes) < TARGETS.specColdStartMs
-    },
-    memoryFlatness: {
-      target: `<= ${TARGETS.memoryFlatness} (peak RSS ${largest} / ${smallest}, connector with validation)`,
-      value: flatness("connector+validation:members"),
-      withoutValidation: flatness("connector:members"),
-      baseline: flatness("baseline:members"),
-      met: mapDefined(flatness("connector+validation:members"), (v) => v <= TARGETS.memoryFlatness)
-    }
+    mockSync: { target: `second sync --mock <= ${TARGETS.secondSyncRequests * 100}% of the first's requests`, ...mock, met: mock.requestRatio <= TARGETS.secondSyncRequests }
   }
 
   printTable(figures)
   const t = targets
   console.log("")
-  console.log(`read:    ${fmt(t.readRatio.worst, 2)}× baseline at the worst size (${fmt(t.readRatio.worstWithoutValidation, 2)}× without validation); target ${t.readRatio.target} → ${verdict(t.readRatio.met)}`)
-  console.log(`fan-out: ${fmt(t.fanOutRatio.value, 2)}× baseline (${fmt(t.fanOutRatio.withoutValidation, 2)}× without validation); target ${t.fanOutRatio.target} → ${verdict(t.fanOutRatio.met)}`)
-  console.log(`warm:    read ${fmt(t.warm.readWorst, 2)}× baseline at the worst size measured warm, fan-out ${fmt(t.warm.fanOut, 2)}× (second read in one process)`)
-  console.log(`effect:  the smallest Effect read ${fmt(t.effectReference.readWorst, 2)}× baseline at the worst size measured, fan-out ${fmt(t.effectReference.fanOut, 2)}× (reference)`)
-  console.log(`cli:     read ${fmt(t.cliReadRatio.worst, 2)}× baseline at the worst size; spec cold start ${t.specColdStart.medianMs.toFixed(0)} ms median (${t.specColdStart.minMs.toFixed(0)}–${t.specColdStart.maxMs.toFixed(0)}, ${t.specColdStart.runs} runs); target ${t.specColdStart.target} → ${verdict(t.specColdStart.met)}`)
-  console.log(`memory:  ${fmt(t.memoryFlatness.value, 2)}× (${fmt(t.memoryFlatness.withoutValidation, 2)}× without validation, baseline ${fmt(t.memoryFlatness.baseline, 2)}×); target ${t.memoryFlatness.target} → ${verdict(t.memoryFlatness.met)}`)
+  console.log(`read:    cli ${fmt(t.read.worst, 2)}× raw+output at the worst of ${sizesJudged}; target ≥ ${TARGETS.read} → ${verdict(t.read.met)}`)
+  console.log(`sync:    cli ${fmt(t.sync.worst, 2)}× raw+sqlite at the worst of ${sizesJudged}; target ≥ ${TARGETS.sync} → ${verdict(t.sync.met)}`)
+  console.log(`library: ${fmt(t.library.worst, 2)}× raw at the worst of ${sizesJudged}; target ≥ ${TARGETS.library} → ${verdict(t.library.met)}`)
+  console.log(`peer:    faros-airbyte-cdk ${fmt(t.peer.worst, 2)}× raw+output at the worst of ${sizesJudged} (cli ${fmt(t.read.worst, 2)}×)`)
+  console.log(`fan-out: ${fmt(t.fanOut.value, 2)}× raw; target ≥ ${TARGETS.fanOut} → ${verdict(t.fanOut.met)}`)
+  console.log(`memory:  peak RSS growth ${lo}→${hi}: cli ${fmt(t.memory.cliMiB, 0)} MiB vs raw+output ${fmt(t.memory.rawOutputMiB, 0)} MiB (${fmt(t.memory.cliRatio, 2)}×), library ${fmt(t.memory.libraryMiB, 0)} MiB vs raw ${fmt(t.memory.rawMiB, 0)} MiB (${fmt(t.memory.libraryRatio, 2)}×); target ≤ ${TARGETS.memoryGrowth}× → ${verdict(t.memory.met)}`)
+  console.log(`cold:    node -e 0 ${bare.toFixed(0)} ms, spec ${spec.toFixed(0)} ms (${(spec / bare).toFixed(2)}×), check ${t.cold.checkMs.toFixed(0)} ms; target spec ≤ ${TARGETS.specMs} ms → ${verdict(t.cold.specMet)}`)
+  console.log(`first:   first RECORD at ${lo}: cli ${fmt(cliFirst, 0)} ms, raw+output ${fmt(rawFirst, 0)} ms; target ≤ raw + ${TARGETS.firstRecordOverRawMs} ms → ${verdict(t.cold.firstRecordMet)}`)
+  console.log(`mock:    sync --mock ${mock.members}: first ${mock.first.requests} requests ${mock.first.seconds.toFixed(1)} s, second ${mock.second.requests} requests ${mock.second.seconds.toFixed(1)} s (${(mock.requestRatio * 100).toFixed(2)}%); target ≤ 5% → ${verdict(t.mockSync.met)}`)
   console.log(`wall time ${wallSeconds.toFixed(0)} s; load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} before, ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} after`)
 
   if (!flag("no-write")) {
     const results = {
       date: new Date(began).toISOString(),
+      quick,
       node: process.version,
       machine: {
         platform: `${os.platform()} ${os.release()} ${os.arch()}`,
         cpus: os.cpus().length,
         cpuModel: os.cpus()[0]?.model,
-        totalMemoryMiB: Math.round(os.totalmem() / 1024 / 1024),
         loadAverageBefore: loadBefore,
         loadAverageAfter: os.loadavg()
       },
-      versions: { effect: versionOf("effect"), "@effect/platform-node": versionOf("@effect/platform-node"), undici: versionOf("undici") },
       commit: gitCommit(),
       wallSeconds,
       setup: {
         fixture: "bench/fixtureServer.ts in a child process; 100 members a page",
         memberBytes: memberBytes(),
         fanOut: `${FAN_OUT.payrolls} payrolls (one date window from ${startDate}), ${FAN_OUT.paystubs} paystubs each`,
-        measurement: "one fresh process per run (node --import tsx); setup untimed; peak RSS = process.resourceUsage().maxRSS",
-        ratio: "records/s of the median connector run over records/s of the median baseline run, same invocation"
+        measurement: "read/sync/peer: a spawned plain node process, spawn to exit, stdout counted by this process, peak RSS = VmHWM polled; library/raw: one fresh process per run, setup untimed",
+        ratio: "median baseline ms over median ms, same invocation; min-max of the per-run pairs"
       },
       targets,
+      cold: Object.fromEntries([...cold].map(([name, times]) => [name, times.map((t) => Math.round(t))])),
       figures
     }
     writeFileSync(join(projectRoot, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`)
     log("wrote bench/results.json")
   }
 }
-
-const minDefined = (xs: ReadonlyArray<number | undefined>) => {
-  const ds = xs.filter((x): x is number => x !== undefined)
-  return ds.length === 0 ? undefined : Math.min(...ds)
-}
-const allAtLeast = (xs: ReadonlyArray<number | undefined>, min: number) =>
-  xs.some((x) => x === undefined) || xs.length === 0 ? undefined : xs.every((x) => x! >= min)
-const mapDefined = <A, B>(a: A | undefined, f: (a: A) => B): B | undefined => (a === undefined ? undefined : f(a))
-const fmt = (x: number | undefined, digits: number) => (x === undefined ? "n/a" : x.toFixed(digits))
-const verdict = (met: boolean | undefined) => (met === undefined ? "n/a" : met ? "MET" : "NOT MET")
 
 const printTable = (figures: ReadonlyArray<{
   scenario: string
@@ -318,13 +492,13 @@ const printTable = (figures: ReadonlyArray<{
   maxMs?: number
   recordsPerSecond?: number
   peakRssMiB?: number
-  startRssMiB?: number
-  ratioToBaseline?: number
+  ratio?: number
   ratioMin?: number
   ratioMax?: number
+  baseline?: string
   error?: string
 }>) => {
-  const header = ["scenario", "records", "runs", "median ms", "min–max ms", "records/s", "× baseline (pairs)", "peak RSS MiB (at start)"]
+  const header = ["scenario", "records", "runs", "median ms", "min–max ms", "records/s", "× baseline (pairs)", "peak RSS MiB"]
   const body = figures.map((f) =>
     f.medianMs === undefined
       ? [f.scenario, String(f.size), "0", `FAILED: ${f.error ?? "?"}`, "", "", "", ""]
@@ -335,8 +509,8 @@ const printTable = (figures: ReadonlyArray<{
         f.medianMs.toFixed(0),
         `${f.minMs!.toFixed(0)}–${f.maxMs!.toFixed(0)}`,
         Math.round(f.recordsPerSecond!).toLocaleString("en-US"),
-        f.ratioToBaseline === undefined ? "" : `${f.ratioToBaseline.toFixed(2)} (${f.ratioMin!.toFixed(2)}–${f.ratioMax!.toFixed(2)})`,
-        `${f.peakRssMiB!.toFixed(0)} (${f.startRssMiB!.toFixed(0)})`
+        f.ratio === undefined ? "" : `${f.ratio.toFixed(2)} (${f.ratioMin!.toFixed(2)}–${f.ratioMax!.toFixed(2)})`,
+        f.peakRssMiB!.toFixed(0)
       ]
   )
   const widths = header.map((h, i) => Math.max(h.length, ...body.filter((r) => r[4] !== "").map((r) => r[i]!.length)))

@@ -2,13 +2,14 @@
  * What the bench measures, one function per scenario. `prepare` does the untimed setup (layers, manifest,
  * schemas, dispatcher) and returns the timed read, which resolves to the number of records read.
  */
-import { Chunk, Duration, Effect, ManagedRuntime, Option, Stream } from "effect"
+import { Chunk, Duration, Effect, ManagedRuntime, Option, Redacted, Stream } from "effect"
 import { spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Agent } from "undici"
-import { cliFile } from "../test-support/builtCli.js"
+import { pathToFileURL } from "node:url"
+import { cliFile, libraryFile } from "../test-support/builtCli.js"
 import { HttpTransport, Justworks, type StreamName } from "../src/index.js"
 import { loadProjectConnector } from "../test-support/projectManifest.js"
 import { connectorLayer } from "./connector.js"
@@ -243,6 +244,31 @@ const cliMembers: Scenario = async ({ url }) => {
   }
 }
 
+/**
+ * The compiled package as a user installs it (`dist/lib`, `npm run build`): `Justworks.stream(name)` with the
+ * library's defaults (validation `warn`), counting records. Built the way `connector.ts` builds the layer from
+ * the sources.
+ */
+const library = (stream: StreamName): Scenario => async ({ url, startDate }) => {
+  const lib = (await import(pathToFileURL(libraryFile).href)) as typeof import("../src/index.js")
+  const runtime = ManagedRuntime.make(lib.Justworks.layer({
+    clientId: "bench",
+    clientSecret: Redacted.make("bench"),
+    connectionId: "bench",
+    baseUrl: url,
+    tokens: {
+      accessToken: Redacted.make("bench-access-token"),
+      refreshToken: Redacted.make("bench-refresh-token"),
+      expiresAt: new Date(Date.now() + 86_400_000)
+    }
+  }))
+  const justworks = await runtime.runPromise(lib.Justworks)
+  return {
+    run: () => runtime.runPromise(Stream.runCount(justworks.stream(stream, { startDate }))),
+    dispose: () => runtime.dispose()
+  }
+}
+
 /** The manifest's substream concurrency, which the raw fan-out uses too. */
 export const substreamConcurrency = (): number => loadProjectConnector().concurrency.substreams
 
@@ -259,7 +285,9 @@ export const scenarios = {
   "connector:paystubs": connector("paystubs", false),
   "connector+validation:paystubs": connector("paystubs", true),
   "baseline:paystubs:warm": (ctx: ScenarioContext) => warmed(baselinePaystubs(substreamConcurrency()))(ctx),
-  "connector+validation:paystubs:warm": connector("paystubs", true, true)
+  "connector+validation:paystubs:warm": connector("paystubs", true, true),
+  "library:members": library("members"),
+  "library:paystubs": library("paystubs")
 } satisfies Record<string, Scenario>
 
 export type ScenarioName = keyof typeof scenarios

@@ -7,7 +7,7 @@
  * the API certainly did not process it.
  * Requests go out through the `HttpTransport`.
  */
-import { Clock, Context, Effect, Layer, Redacted, Schedule } from "effect"
+import { Clock, Context, Effect, FiberRef, Layer, Redacted, Schedule } from "effect"
 import { Credentials, type TokenError } from "../auth/Credentials.js"
 import type { EndpointModel } from "../model/Connector.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
@@ -16,7 +16,8 @@ import { ApiError } from "./ApiError.js"
 import { HttpTransport, type TransportFailure, type TransportResponse } from "../net/HttpTransport.js"
 import { parseRetryAfter } from "../net/retryPolicy.js"
 import { retrySchedule } from "./retrySchedule.js"
-import { nestingBeyond } from "../json/jsonStructure.js"
+import { nestingBeyond, scanBody } from "../json/jsonStructure.js"
+import { keepRecordText, rememberRecordTexts } from "../json/recordText.js"
 import { redactText } from "../redaction/redact.js"
 
 export interface CallInput {
@@ -77,7 +78,8 @@ export class ApiClient extends Context.Tag("justworks-connector/ApiClient")<ApiC
           repeatable: endpoint.repeatable,
           path: compilePath(endpoint.path),
           fail,
-          classified: (response) => classify(connector.scopeGraph, endpoint, response, fail, requester.max_json_depth),
+          classified: (response) =>
+            FiberRef.getWith(keepRecordText, (keep) => classify(connector.scopeGraph, endpoint, response, fail, requester.max_json_depth, keep)),
           transportError: (e) =>
             Effect.fail(
               e.limit !== undefined
@@ -213,11 +215,20 @@ const errorDetail = (body: unknown, status: number): string => {
  * A body nested deeper than the requester's `max_json_depth` is refused before it is parsed: what handles it
  * next (record checks, the output's serializer) recurses, and would overflow the stack thousands of levels down.
  */
-const classify = (graph: ScopeGraph, endpoint: EndpointModel, response: TransportResponse, fail: Fail, maxDepth: number): Effect.Effect<unknown, ApiError, never> => {
+const classify = (
+  graph: ScopeGraph,
+  endpoint: EndpointModel,
+  response: TransportResponse,
+  fail: Fail,
+  maxDepth: number,
+  keepText: boolean
+): Effect.Effect<unknown, ApiError, never> => {
   const { status, text } = response
   let body: unknown = undefined
   let parsed = true
-  if (status >= 200 && status < 300 && nestingBeyond(text, maxDepth) !== undefined) {
+  // a read that writes records out as they came also finds where each lies, in the same pass
+  const scanned = status < 200 || status >= 300 ? undefined : keepText ? scanBody(text, maxDepth) : { beyond: nestingBeyond(text, maxDepth), items: undefined }
+  if (scanned?.beyond !== undefined) {
     return Effect.fail(fail("ResponseLimit", `the JSON of the response is nested deeper than ${maxDepth} levels (defaults.requester.max_json_depth)`, { status }))
   }
   if (text !== "") {
@@ -228,6 +239,7 @@ const classify = (graph: ScopeGraph, endpoint: EndpointModel, response: Transpor
     }
   }
   if (status >= 200 && status < 300) {
+    if (parsed && keepText && scanned?.items !== undefined) rememberRecordTexts(body, text, scanned.items)
     return parsed
       ? Effect.succeed(body)
       : Effect.fail(fail("Transport", `the response body is not valid JSON (${text.length} bytes; truncated?)`, { status }))

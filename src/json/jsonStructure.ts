@@ -39,6 +39,46 @@ export const nestingBeyond = (text: string, maxDepth: number): number | undefine
   return undefined
 }
 
+/**
+ * `nestingBeyond`, and in the same pass where the objects of a body's record array lie: a body that is one object
+ * holding one array of objects (`{"items":[{…},{…}],"next_cursor":…}`) gives each object's start and end (flat:
+ * start, end, start, end…; `end` exclusive); any other shape, or a text with a line break outside the objects'
+ * strings, gives none.
+ */
+export const scanBody = (text: string, maxDepth: number): { readonly beyond: number | undefined; readonly items: Array<number> | undefined } => {
+  let depth = 0
+  let items: Array<number> | undefined = []
+  let arrays = 0
+  let topObject = false
+  const length = text.length
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 34) {
+      const end = stringEnd(text, i)
+      if (end < 0) return { beyond: undefined, items: undefined }
+      i = end - 1
+    } else if (c === 123 || c === 91) {
+      if (++depth > maxDepth) return { beyond: i, items: undefined }
+      if (depth === 1) topObject = c === 123
+      else if (depth === 2 && c === 91 && (arrays += 1) > 1) items = undefined
+      else if (depth === 3 && items !== undefined) {
+        // an element of the array: an object (anything else is no record array of this shape)
+        if (c === 123 && arrays === 1) items.push(i)
+        else items = undefined
+      }
+    } else if (c === 125 || c === 93) {
+      if (depth === 3 && items !== undefined) items.push(i + 1)
+      depth--
+    } else if (c === 10 || c === 13) {
+      if (depth >= 3) items = undefined
+    } else if (depth === 2 && items !== undefined && arrays === 1 && c !== 44 && c !== 32 && c !== 9) {
+      // a scalar element of the array
+      items = undefined
+    }
+  }
+  return { beyond: undefined, items: topObject && arrays === 1 ? items : undefined }
+}
+
 export interface StructureProblem {
   readonly kind: "depth" | "duplicate"
   /** where in the text: the bracket that goes too deep, or the repeated key */

@@ -17,6 +17,7 @@ import type { Partitioning, StreamModel } from "../model/Connector.js"
 import { ConnectorModel } from "../model/ConnectorModel.js"
 import { dateWindows, todayUtc } from "./dateWindows.js"
 import { fanOut } from "./fanOut.js"
+import { forgetRecordTexts } from "../json/recordText.js"
 import { ReadError } from "./ReadError.js"
 import { problemKey, type RecordProblem, RecordValidation, type RecordValidator } from "./RecordValidation.js"
 import { fieldValue, recordSelector, type SelectResult } from "./selectRecords.js"
@@ -157,6 +158,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       const synthetic = stream.syntheticKey
       if (parentKey === undefined && synthetic === undefined) return
       // the page's records were parsed for this read alone: extend them in place
+      forgetRecordTexts(records)
       for (const record of records) {
         if (parentKey !== undefined) for (const field in parentKey) record[field] = parentKey[field]
         if (synthetic !== undefined) {

@@ -9,6 +9,8 @@ import { log } from "./AirbyteMessage.js"
 import { writeTo } from "../terminal.js"
 import { logText } from "../stderrLogger.js"
 import { redactText } from "../../redaction/redact.js"
+import { recordTexts } from "../../json/recordText.js"
+import type { ApiRecord } from "../../runtime/StreamReader.js"
 
 const levelOf = (level: LogLevel.LogLevel): AirbyteLogLevel => {
   switch (level._tag) {
@@ -59,15 +61,33 @@ export const redacted = (message: AirbyteMessage): AirbyteMessage => {
 
 const line = (message: AirbyteMessage) => `${JSON.stringify(message.type === "RECORD" ? message : redacted(message))}\n`
 
+/**
+ * RECORD lines of one stream, all emitted at `emittedAt`, as text: each record's JSON as the API sent it where
+ * the read kept it (`recordTexts`: the page's records passed through unchanged), else serialized; the line's frame built
+ * once. The same text `JSON.stringify` gives for the RECORD message, but for the record's own spelling.
+ */
+export const recordLines = (stream: string, records: ReadonlyArray<ApiRecord>, emittedAt: number): string => {
+  const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`
+  const tail = `,"emitted_at":${emittedAt}}}\n`
+  const texts = recordTexts(records)
+  let text = ""
+  for (let i = 0; i < records.length; i++) text += head + (texts === undefined ? JSON.stringify(records[i]) : texts(i)) + tail
+  return text
+}
+
 export class AirbyteOutput extends Context.Tag("justworks-connector/cli/AirbyteOutput")<AirbyteOutput, {
   readonly emit: (messages: ReadonlyArray<AirbyteMessage>) => Effect.Effect<void>
+  /** messages, then RECORD lines of one stream (`recordLines`), in one write */
+  readonly emitRecords: (messages: ReadonlyArray<AirbyteMessage>, stream: string, records: ReadonlyArray<ApiRecord>, emittedAt: number) => Effect.Effect<void>
 }>() {
   /** JSON lines on stdout */
   static readonly layerStdout: Layer.Layer<AirbyteOutput> = Layer.succeed(
     AirbyteOutput,
     AirbyteOutput.of({
       emit: (messages) =>
-        messages.length === 0 ? Effect.void : writeTo(process.stdout, messages.map(line).join(""))
+        messages.length === 0 ? Effect.void : writeTo(process.stdout, messages.map(line).join("")),
+      emitRecords: (messages, stream, records, emittedAt) =>
+        writeTo(process.stdout, messages.map(line).join("") + recordLines(stream, records, emittedAt))
     })
   )
 

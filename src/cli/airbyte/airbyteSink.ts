@@ -8,7 +8,7 @@ import { Clock, Effect } from "effect"
 import type { Sink } from "../../driver/Sink.js"
 import { describeError } from "../describeError.js"
 import type { StreamSummary } from "../../driver/Sink.js"
-import { errorTrace, log, record, streamState, streamStatus, type AirbyteMessage } from "./AirbyteMessage.js"
+import { errorTrace, log, streamState, streamStatus, type AirbyteMessage } from "./AirbyteMessage.js"
 import type { AirbyteOutput } from "./AirbyteOutput.js"
 
 export const airbyteSink = (output: AirbyteOutput["Type"]): Sink<never> => {
@@ -26,9 +26,9 @@ export const airbyteSink = (output: AirbyteOutput["Type"]): Sink<never> => {
         const entry = of(stream.name)
         const messages: Array<AirbyteMessage> = entry.running ? [] : [streamStatus(at, stream.name, "RUNNING")]
         entry.running = true
-        for (const data of records) messages.push(record(stream.name, data, at))
         entry.sinceState += records.length
-        return output.emit(messages)
+        // the page's RECORD lines in one write, each record's text as it came where it passed through unchanged
+        return output.emitRecords(messages, stream.name, records, at)
       }),
     checkpoint: (stream, state) =>
       Effect.suspend(() => {

@@ -12,6 +12,7 @@ import { runStreams } from "../../driver/runStreams.js"
 import { airbyteSink } from "../airbyte/airbyteSink.js"
 import { AirbyteOutput } from "../airbyte/AirbyteOutput.js"
 import { CommandFailed } from "../CommandFailed.js"
+import { keepRecordText } from "../../json/recordText.js"
 import { ConnectionInfo } from "../ConnectionInfo.js"
 
 export const readHandler = (args: { readonly catalog: string; readonly state: Option.Option<string> }) =>
@@ -35,7 +36,10 @@ export const readHandler = (args: { readonly catalog: string; readonly state: Op
       streams: streams.map(({ stream, incremental }) => ({ stream, incremental, state: state.get(stream.name) })),
       startDate: info.startDate,
       concurrency: loaded.concurrency.streams
-    }, airbyteSink(yield* AirbyteOutput))
+    }, airbyteSink(yield* AirbyteOutput)).pipe(
+      // records pass through to stdout unchanged: their text is written as the API sent it
+      Effect.locally(keepRecordText, true)
+    )
     const failed = results.filter((r) => !r.ok).map((r) => r.stream)
     if (failed.length > 0) {
       return yield* new CommandFailed({
