@@ -17,7 +17,7 @@
  * --mock-members=N, --no-write.
  */
 import { execFileSync, spawn } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import os from "node:os"
 import { join } from "node:path"
@@ -26,6 +26,7 @@ import { memberBytes } from "./fixtureData.js"
 import { projectRoot, startFixtureServer } from "./fixtureServer.js"
 import { measureInChild, median } from "./measure.js"
 import type { ScenarioName } from "./scenarios.js"
+import { watchPeakRss } from "./peakRss.js"
 
 const TARGETS = {
   read: 0.85,
@@ -60,21 +61,6 @@ interface Run {
   readonly records: number
   readonly peakRssKb: number
   readonly firstRecordMs?: number | undefined
-}
-
-/** Peak RSS (VmHWM, KiB) of a running process, polled from /proc until it exits (0 where /proc is missing). */
-const watchPeakRss = (pid: number) => {
-  let peak = 0
-  const poll = () => {
-    try {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
-      if (hwm !== null) peak = Math.max(peak, Number(hwm[1]))
-    } catch {
-      // exited, or no /proc here
-    }
-  }
-  const timer = setInterval(poll, 10)
-  return { stop: () => (clearInterval(timer), poll(), peak) }
 }
 
 const RECORD = Buffer.from('"type":"RECORD"')

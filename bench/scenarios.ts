@@ -4,7 +4,7 @@
  */
 import { Chunk, Duration, Effect, ManagedRuntime, Option, Redacted, Stream } from "effect"
 import { spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Agent } from "undici"
@@ -13,6 +13,7 @@ import { cliFile, libraryFile } from "../test-support/builtCli.js"
 import { HttpTransport, Justworks, type StreamName } from "../src/index.js"
 import { loadProjectConnector } from "../test-support/projectManifest.js"
 import { connectorLayer } from "./connector.js"
+import { watchPeakRss } from "./peakRss.js"
 
 export interface ScenarioContext {
   /** the fixture server's base URL */
@@ -184,21 +185,6 @@ const warmed = (scenario: Scenario): Scenario => async (ctx) => {
   return prepared
 }
 
-/** Peak RSS (VmHWM, KiB) of a running process, polled from /proc until it exits (0 where /proc is missing). */
-const watchPeakRss = (pid: number) => {
-  let peak = 0
-  const poll = () => {
-    try {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))
-      if (hwm !== null) peak = Math.max(peak, Number(hwm[1]))
-    } catch {
-      // exited, or no /proc here
-    }
-  }
-  const timer = setInterval(poll, 20)
-  return { stop: () => (clearInterval(timer), poll(), peak) }
-}
-
 const RECORD = Buffer.from('{"type":"RECORD"')
 
 /**
@@ -223,7 +209,7 @@ const cliMembers: Scenario = async ({ url }) => {
     run: () =>
       new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [cliFile, "read", "--config", config, "--catalog", catalog], { stdio: ["ignore", "pipe", "pipe"] })
-        const rss = watchPeakRss(child.pid!)
+        const rss = watchPeakRss(child.pid!, 20)
         let records = 0
         let tail: Buffer = Buffer.alloc(0)
         child.stdout.on("data", (chunk: Buffer) => {

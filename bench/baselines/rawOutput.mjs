@@ -5,24 +5,14 @@
  *
  *   node bench/baselines/rawOutput.mjs BASE_URL ACCESS_TOKEN
  */
-import { Agent } from "undici"
+import { memberPages } from "./memberPages.mjs"
 
 const [origin, token] = process.argv.slice(2)
-const agent = new Agent()
-const headers = { authorization: `Bearer ${token}`, accept: "application/json" }
 const write = (text) => (process.stdout.write(text) ? undefined : new Promise((resolve) => process.stdout.once("drain", resolve)))
 
-let cursor = null
-do {
-  const path = cursor === null ? "/v1/members?limit=100" : `/v1/members?limit=100&cursor=${encodeURIComponent(cursor)}`
-  const { statusCode, body } = await agent.request({ origin, path, method: "GET", headers })
-  const text = await body.text()
-  if (statusCode !== 200) throw new Error(`GET ${path}: HTTP ${statusCode}`)
-  const page = JSON.parse(text)
+for await (const { items } of memberPages(origin, token)) {
   const at = Date.now()
   let lines = ""
-  for (const data of page.items) lines += `${JSON.stringify({ type: "RECORD", record: { stream: "members", data, emitted_at: at } })}\n`
+  for (const data of items) lines += `${JSON.stringify({ type: "RECORD", record: { stream: "members", data, emitted_at: at } })}\n`
   await write(lines)
-  cursor = page.next_cursor
-} while (cursor !== null)
-await agent.close()
+}

@@ -9,7 +9,7 @@
  *   node bench/baselines/rawSqlite.mjs BASE_URL ACCESS_TOKEN DATABASE
  */
 import { createRequire } from "node:module"
-import { Agent } from "undici"
+import { memberPages } from "./memberPages.mjs"
 
 const Database = createRequire(import.meta.url)("better-sqlite3")
 const [origin, token, file] = process.argv.slice(2)
@@ -49,20 +49,10 @@ const writePage = db.transaction((records, state, now) => {
   saveState.run("members", JSON.stringify(state), now)
 })
 
-const agent = new Agent()
-const headers = { authorization: `Bearer ${token}`, accept: "application/json" }
-let cursor = null
 let cursorMax
-do {
-  const path = cursor === null ? "/v1/members?limit=100" : `/v1/members?limit=100&cursor=${encodeURIComponent(cursor)}`
-  const { statusCode, body } = await agent.request({ origin, path, method: "GET", headers })
-  const text = await body.text()
-  if (statusCode !== 200) throw new Error(`GET ${path}: HTTP ${statusCode}`)
-  const page = JSON.parse(text)
-  if (upsert === undefined && page.items.length > 0) prepare(page.items[0])
-  for (const record of page.items) if (cursorMax === undefined || record.updated_at > cursorMax) cursorMax = record.updated_at
-  cursor = page.next_cursor
-  if (upsert !== undefined) writePage(page.items, { cursor: cursorMax, resume: cursor === null ? undefined : { page: cursor } }, new Date().toISOString())
-} while (cursor !== null)
-await agent.close()
+for await (const { items, next } of memberPages(origin, token)) {
+  if (upsert === undefined && items.length > 0) prepare(items[0])
+  for (const record of items) if (cursorMax === undefined || record.updated_at > cursorMax) cursorMax = record.updated_at
+  if (upsert !== undefined) writePage(items, { cursor: cursorMax, resume: next === null ? undefined : { page: next } }, new Date().toISOString())
+}
 db.close()
