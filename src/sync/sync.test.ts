@@ -4,22 +4,14 @@
  * scopes allow and sends the saved cursor.
  */
 import { existsSync } from "node:fs"
-import { createRequire } from "node:module"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startMockServer, type MockServer } from "../../mocks/index.js"
 import { demoCompany } from "../cli/demoCompany.js"
 import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, writeJson } from "../../test-support/cliHarness.js"
 import { expectedStreamCounts } from "../../test-support/expectedStreamCounts.js"
+import { Database } from "../../test-support/sqliteFile.js"
 
 /** better-sqlite3 (the driver under @effect/sql-sqlite-node), read-only, for inspecting what sync wrote */
-interface Statement {
-  readonly all: () => Array<unknown>
-  readonly get: () => unknown
-}
-const Database = createRequire(import.meta.url)("better-sqlite3") as new(path: string, options: { readonly readonly: boolean }) => {
-  readonly prepare: (sql: string) => Statement
-  readonly close: () => void
-}
 
 let tmp: ReturnType<typeof tempDir>
 

@@ -5,20 +5,12 @@
  * a record of an unknown enum value is kept and reported (warn) or fails its stream alone (strict); the
  * options that choose streams, a start date and a reset.
  */
-import { createRequire } from "node:module"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startMockServer, type MockServer } from "../../mocks/index.js"
 import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, writeJson } from "../../test-support/cliHarness.js"
 import { expectedStreamCounts } from "../../test-support/expectedStreamCounts.js"
+import { Database } from "../../test-support/sqliteFile.js"
 
-interface Statement {
-  readonly all: (...params: Array<unknown>) => Array<unknown>
-  readonly get: (...params: Array<unknown>) => unknown
-}
-const Database = createRequire(import.meta.url)("better-sqlite3") as new(path: string, options: { readonly readonly: boolean }) => {
-  readonly prepare: (sql: string) => Statement
-  readonly close: () => void
-}
 
 let tmp: ReturnType<typeof tempDir>
 beforeAll(async () => {

@@ -5,20 +5,12 @@
  * column and a value of another type is kept in `_raw` and reported; a database that cannot be reached is
  * one clear line that never shows the password.
  */
-import { createRequire } from "node:module"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startMockServer, type MockServer } from "../../mocks/index.js"
 import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, writeJson } from "../../test-support/cliHarness.js"
 import { freePort, startPostgres, type TestPostgres } from "../../test-support/embeddedPostgres.js"
+import { Database } from "../../test-support/sqliteFile.js"
 
-interface Statement {
-  readonly all: (...params: Array<unknown>) => Array<unknown>
-  readonly get: (...params: Array<unknown>) => unknown
-}
-const Database = createRequire(import.meta.url)("better-sqlite3") as new(path: string, options: { readonly readonly: boolean }) => {
-  readonly prepare: (sql: string) => Statement
-  readonly close: () => void
-}
 
 let tmp: ReturnType<typeof tempDir>
 let pg: TestPostgres

@@ -5,7 +5,6 @@
  * records, the layout kept across reopening; and a table of the earlier layout refused with a clear message.
  */
 import { mkdtempSync, rmSync } from "node:fs"
-import { createRequire } from "node:module"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Exit, Layer } from "effect"
@@ -16,15 +15,8 @@ import * as PgSyncStore from "./PgSyncStore.js"
 import * as SqliteSyncStore from "./SqliteSyncStore.js"
 import { SyncStore } from "./SyncStore.js"
 import type { SyncStoreError } from "./SyncStoreError.js"
+import { Database } from "../../test-support/sqliteFile.js"
 
-interface Statement {
-  readonly all: () => Array<unknown>
-  readonly run: () => unknown
-}
-const Database = createRequire(import.meta.url)("better-sqlite3") as new(path: string) => {
-  readonly prepare: (sql: string) => Statement
-  readonly close: () => void
-}
 
 let pg: TestPostgres
 let dir: string
