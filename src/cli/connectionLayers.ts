@@ -143,7 +143,7 @@ export const storeConnection = (
     }
     const configStore = config?.token_store === undefined || file === undefined ? undefined : tokenStorePath(file, config.token_store)
     const tokenStore = Option.getOrUndefined(Option.map(flags.tokenStore, (p) => (isPostgresUrl(p) ? p.trim() : resolve(expandHome(p))))) ?? configStore ?? defaultTokenStore()
-    const key = yield* tokenStoreKey({ input: "token store", source: tokenStore, path: "" })
+    const key = yield* tokenStoreKey({ input: "token store", source: storeName(tokenStore), path: "" })
     const connectionId = Option.getOrUndefined(flags.connection) ?? config?.connection_id ?? "default"
     const info = ConnectionInfo.of({
       connectionId,

@@ -219,7 +219,7 @@ const syncLayers = (args: {
     return Layer.provideMerge(
       sync.syncStore(
         { database: Option.getOrUndefined(args.database), schema: Option.getOrUndefined(args.databaseSchema) },
-        syncDatabase({ mock: args.mock, database: Option.none() })
+        syncDatabase(args.mock)
       ),
       Layer.provideMerge(connection, display)
     )

@@ -27,7 +27,6 @@ const types: Record<ColumnType, string> = {
 }
 
 export const pgDialect = (schema: string): SqlDialect => ({
-  kind: "postgres",
   table: (name) => `${quote(schema)}.${quote(name)}`,
   columnType: (type) => types[type],
   timeType: "timestamptz",

@@ -23,7 +23,6 @@ const types: Record<ColumnType, string> = {
 }
 
 export const sqliteDialect: SqlDialect = {
-  kind: "sqlite",
   table: quote,
   columnType: (type) => types[type],
   timeType: "TEXT",

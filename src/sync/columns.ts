@@ -16,8 +16,6 @@
 
 export type ColumnType = "text" | "integer" | "number" | "boolean" | "date" | "timestamp" | "json"
 
-export const columnTypes: ReadonlyArray<ColumnType> = ["text", "integer", "number", "boolean", "date", "timestamp", "json"]
-
 /** A field of the records, as the schema (or a first value) types it. */
 export interface FieldSpec {
   readonly field: string
@@ -114,9 +112,10 @@ export const fits = (type: ColumnType, value: unknown): boolean => {
 const MAX_NAME_BYTES = 63
 
 const truncate = (name: string, room: number): string => {
-  let out = name
-  while (Buffer.byteLength(out) > room) out = out.slice(0, -1)
-  return out
+  // by code point, so that a character outside the BMP is never cut in half
+  const chars = Array.from(name)
+  while (Buffer.byteLength(chars.join("")) > room) chars.pop()
+  return chars.join("")
 }
 
 /**

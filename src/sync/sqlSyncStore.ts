@@ -38,7 +38,6 @@ export type Primitive = string | number | boolean | null
 
 /** What one SQL database does its own way. */
 export interface SqlDialect {
-  readonly kind: "sqlite" | "postgres"
   /** a table (or a store table such as `_state`) as SQL names it */
   readonly table: (name: string) => string
   /** the column type of a field type */
@@ -226,11 +225,12 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
         const tally = new Map<string, number>()
         const fieldColumns = columns.filter((c) => c.key === undefined)
         const params = records.map((record) => {
+          // `values` are in the order of `fieldColumns`: the columns that are not key columns, in order
           const { values, raw } = rowValues(fieldColumns, record, tally)
-          const fieldValues = new Map(fieldColumns.map((c, i) => [c.field, values[i]]))
+          let j = 0
           const row: Array<Primitive> = columns.map((c) => {
             if (c.key !== undefined) return keyText(record[c.field])
-            const value = fieldValues.get(c.field)
+            const value = values[j++]
             return value === undefined ? null : d.encode(c.type, value)
           })
           row.push(raw === undefined ? null : JSON.stringify(raw), now)

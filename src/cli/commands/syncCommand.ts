@@ -44,8 +44,7 @@ export const syncFlags = {
 }
 
 /** The database `sync` writes unless told otherwise. */
-export const syncDatabase = (args: { readonly mock: boolean; readonly database: Option.Option<string> }): string =>
-  Option.getOrElse(args.database, () => (args.mock ? "justworks-mock.db" : "justworks.db"))
+export const syncDatabase = (mock: boolean): string => (mock ? "justworks-mock.db" : "justworks.db")
 
 export const syncCommand = Command.make(
   "sync",
