@@ -89,7 +89,7 @@ const spawned = (argv: ReadonlyArray<string>): Promise<Run> =>
     child.once("close", (code) => {
       const ms = performance.now() - start
       const peakRssKb = rss.stop()
-      if (code === 0) resolve({ ms, records, peakRssKb, firstRecordMs, stderr } as Run)
+      if (code === 0) resolve({ ms, records, peakRssKb, firstRecordMs })
       else reject(new Error(`${argv.slice(0, 2).join(" ")} exited with ${code}: ${stderr.slice(-400)}`))
     })
   })

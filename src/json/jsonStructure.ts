@@ -42,8 +42,10 @@ export const nestingBeyond = (text: string, maxDepth: number): number | undefine
 /**
  * `nestingBeyond`, and in the same pass where the objects of a body's record array lie: a body that is one object
  * holding one array of objects (`{"items":[{…},{…}],"next_cursor":…}`) gives each object's start and end (flat:
- * start, end, start, end…; `end` exclusive); any other shape, or a text with a line break outside the objects'
- * strings, gives none.
+ * start, end, start, end…; `end` exclusive); any other shape, or a line break inside a record, gives none. A
+ * string element of the array is skipped with the strings here; `rememberRecordTexts` refuses the spans then, as
+ * they no longer match the array one for one. Kept apart from `nestingBeyond`, which every other response
+ * goes through without allocating.
  */
 export const scanBody = (text: string, maxDepth: number): { readonly beyond: number | undefined; readonly items: Array<number> | undefined } => {
   let depth = 0

@@ -64,11 +64,6 @@ export type AirbyteMessage =
     }
   }
 
-export const record = (stream: string, data: ApiRecord, emittedAt: number): AirbyteMessage => ({
-  type: "RECORD",
-  record: { stream, data, emitted_at: emittedAt }
-})
-
 export const streamState = (stream: string, state: StreamState, recordCount: number): AirbyteMessage => ({
   type: "STATE",
   state: {

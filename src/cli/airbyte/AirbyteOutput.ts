@@ -64,7 +64,9 @@ const line = (message: AirbyteMessage) => `${JSON.stringify(message.type === "RE
 /**
  * RECORD lines of one stream, all emitted at `emittedAt`, as text: each record's JSON as the API sent it where
  * the read kept it (`recordTexts`: the page's records passed through unchanged), else serialized; the line's frame built
- * once. The same text `JSON.stringify` gives for the RECORD message, but for the record's own spelling.
+ * once. The same text `JSON.stringify` gives for the RECORD message, but for the record's own spelling: numbers
+ * as the API wrote them (including ones a double cannot hold exactly) and, should the API repeat a key, both
+ * copies, where a serialized record would hold the last.
  */
 export const recordLines = (stream: string, records: ReadonlyArray<ApiRecord>, emittedAt: number): string => {
   const head = `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`
