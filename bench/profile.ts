@@ -47,11 +47,12 @@ const startDate = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 
 
 const tsFiles = (dir: string): Array<string> =>
   readdirSync(join(projectRoot, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".test.ts"))
+    // the peer's installed packages (bench/peer/node_modules) are not the project's
+    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".test.ts") && !e.parentPath.includes("node_modules"))
     .map((e) => join(e.parentPath, e.name))
 
 await build({
-  entryPoints: [...tsFiles("src"), ...tsFiles("bench"), ...tsFiles("mocks")],
+  entryPoints: [...tsFiles("src"), ...tsFiles("bench"), ...tsFiles("mocks"), ...tsFiles("test-support")],
   outdir: out,
   outbase: projectRoot,
   format: "esm",
