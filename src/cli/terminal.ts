@@ -23,12 +23,16 @@ export const colors = (stream: NodeJS.WriteStream): Colors =>
 
 /**
  * Write text to a stream, waiting for it to drain when its buffer is full. A stream that has failed or closed
- * (its reader gone) takes nothing more, and waits for nothing.
+ * (its reader gone) takes nothing more, and waits for nothing. The wait holds nothing of the text: a page of
+ * RECORD lines is a large string, and one still reachable while the process waits for a slow reader is moved to
+ * the old generation by the first young collection (the heap then grows with the read).
  */
 export const writeTo = (stream: NodeJS.WriteStream, text: string): Effect.Effect<void> =>
+  Effect.suspend(() => (stream.destroyed || stream.errored !== null || stream.write(text) ? Effect.void : drained(stream)))
+
+const drained = (stream: NodeJS.WriteStream): Effect.Effect<void> =>
   Effect.async<void>((resume) => {
-    if (stream.destroyed || stream.errored !== null) return resume(Effect.void)
-    if (stream.write(text)) return resume(Effect.void)
+    if (stream.destroyed || stream.errored !== null || !stream.writableNeedDrain) return resume(Effect.void)
     const done = () => {
       stream.off("drain", done)
       stream.off("close", done)

@@ -4,9 +4,10 @@
  * go to the sink in order; a stream that fails is reported to the sink and the others go on; a sink that fails
  * stops the run. `read` (Airbyte) and `sync` (a database) are two sinks of this driver.
  */
-import { Effect, Stream } from "effect"
+import { Effect } from "effect"
 import type { StreamModel } from "../model/Connector.js"
 import { problemKey } from "../runtime/RecordValidation.js"
+import { forEachPulled } from "../runtime/pulled.js"
 import { StreamReader, type StreamRun } from "../runtime/StreamReader.js"
 import type { Sink, StreamSummary } from "./Sink.js"
 
@@ -53,7 +54,7 @@ export const runStreams = <E>(
       results.set(stream, result)
       return result
     }
-    yield* Stream.runForEach(reader.run(options.streams, { startDate: options.startDate, concurrency: options.concurrency }), (event) => {
+    yield* forEachPulled(reader.run(options.streams, { startDate: options.startDate, concurrency: options.concurrency }), (event) => {
       const stream = streams.get(event.stream)!
       switch (event._tag) {
         case "Started":
