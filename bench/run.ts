@@ -15,8 +15,9 @@
  * - `sync --mock`, first and second run: requests and seconds.
  *
  * Prints a table and writes bench/results.json. Flags: --quick (10k and 100k once, the fan-out once, `sync
- * --mock` at 300 members: a check before a commit, under 3 minutes), --sizes=10000,100000, --runs=N,
- * --mock-members=N, --no-write, --no-pg (leaves out the PostgreSQL rows, for a machine where it cannot start).
+ * --mock` at 300 members: a check before a commit; the PostgreSQL rows take about a third of it),
+ * --sizes=10000,100000, --runs=N, --mock-members=N, --no-write, --no-pg (leaves out the PostgreSQL rows, for a
+ * machine where it cannot start).
  */
 import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
