@@ -2,7 +2,7 @@
  * An action's input on the command line (`--input JSON` or `--input @file`): a JSON object. Its parameters and
  * request body are checked by the action runner, before any request.
  */
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Effect } from "effect"
 import { InputError } from "../config/InputError.js"
 import { parseJsonText } from "../config/readJson.js"

@@ -2,7 +2,7 @@
  * The connection a command runs against, as layers of the `Justworks` service (with everything it is made
  * of) plus `ConnectionInfo`: from a config file, from the token store, or the in-process mock API.
  */
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Config, Effect, Layer, Option, Redacted } from "effect"
 import { homedir } from "node:os"
 import { join, resolve } from "node:path"
@@ -27,11 +27,8 @@ import { redactCredentials } from "../redaction/redact.js"
 import type { ConnectorConfig } from "../config/ConnectorConfig.js"
 import { loadConfig } from "../config/loadConfig.js"
 import { readManifestEssentials } from "../config/ManifestEssentials.js"
-import { MAX_MOCK_MEMBERS } from "../../mocks/mockData.js"
-import { mockServer } from "../../mocks/mockServer.js"
 import { ConfigHandBack } from "./ConfigHandBack.js"
 import { ConnectionInfo } from "./ConnectionInfo.js"
-import { demoCompany } from "./demoCompany.js"
 import { storeFlagNames, type StoreFlags } from "./ConnectionFlags.js"
 import { UsageError } from "./UsageError.js"
 import type { ValidationMode } from "../runtime/RecordValidation.js"
@@ -189,38 +186,6 @@ export const configOrStoreConnection = (flags: StoreFlags) =>
       })
     }
     return storeConnection(flags, { presets: [], actions: [] }, { create: false, loaded: config })
-  }))
-
-/** The stateful mock API, started in this process, and a connection to it holding every scope. */
-export const mockConnection = (members: number, overrides: ConnectionOverrides = {}) =>
-  Layer.unwrapScoped(Effect.gen(function*() {
-    if (!Number.isInteger(members) || members < 1 || members > MAX_MOCK_MEMBERS) {
-      return yield* new UsageError({ reason: "InvalidOption", message: `--mock-members must be between 1 and ${MAX_MOCK_MEMBERS.toLocaleString("en-US")}, got ${members}` })
-    }
-    const mock = yield* mockServer(demoCompany(members))
-    const tokens = mock.issueTokens(mock.scopes)
-    const info = ConnectionInfo.of({
-      connectionId: "demo",
-      description: `the mock Justworks API at ${mock.url} (demo company of ${mock.store.memberCount} members)`,
-      tokenStore: undefined,
-      startDate: undefined,
-      selection: {}
-    })
-    const layer = Justworks.layer({
-      clientId: mock.clientId,
-      clientSecret: Redacted.make(mock.clientSecret),
-      connectionId: "demo",
-      baseUrl: mock.url,
-      authorizeUrl: `${mock.url}/oauth/authorize`,
-      validation: overrides.validation,
-      tokens: {
-        accessToken: Redacted.make(tokens.access_token),
-        refreshToken: Redacted.make(tokens.refresh_token),
-        expiresAt: new Date(tokens.expires_at),
-        scopes: mock.scopes
-      }
-    })
-    return Layer.merge(layer, Layer.succeed(ConnectionInfo, info))
   }))
 
 /** The packaged manifest alone (commands that need no connection). */

@@ -3,11 +3,15 @@
  * The `justworks-connector` executable. `spec` alone prints the SPEC message the build wrote beside the bundle
  * (`dist/spec-message.json`, made by the full command line at build time), when the connector.yaml found is the
  * one it was made from: a platform polls `spec` often, and it then starts in the time of a bare Node process.
- * Everything else (and `spec` when the file is missing or the manifest changed) loads the command line.
+ * Everything else (and `spec` when the file is missing or the manifest changed) runs the command line, bundled
+ * beside this file as one CommonJS file (`cli.cjs`, from `main.ts`) that starts from V8's code cache
+ * (`bundleLoader.ts`).
  */
 import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { findManifestFile } from "../model/manifestFile.js"
+import { runBundle } from "./bundleLoader.js"
 
 const specMessageFile = "spec-message.json"
 
@@ -26,4 +30,4 @@ const snapshotSpec = (): boolean => {
   }
 }
 
-if (!snapshotSpec()) await import("./main.js")
+if (!snapshotSpec()) runBundle(fileURLToPath(new URL("./cli.cjs", import.meta.url)))

@@ -195,9 +195,10 @@ const syncLayers = (args: {
   readonly allowInsecureHttp: boolean
   readonly keepConfigFile: boolean
 }) =>
-  lazyLayer(() => Promise.all([connections(), import("./syncLayers.js")]), ([c, sync]) => {
+  // the mock only for --mock
+  lazyLayer(() => Promise.all([connections(), import("./syncLayers.js"), args.mock ? import("./mockConnection.js") : undefined]), ([c, sync, m]) => {
     const display = sync.syncDisplay(isTty(process.stderr))
-    type Mock = ReturnType<typeof c.mockConnection>
+    type Mock = ReturnType<typeof import("./mockConnection.js").mockConnection>
     type FromConfig = ReturnType<typeof c.configConnection>
     const connection: Layer.Layer<
       Layer.Layer.Success<Mock> & Layer.Layer.Success<FromConfig>,
@@ -207,8 +208,8 @@ const syncLayers = (args: {
       | Layer.Layer.Context<ReturnType<typeof sync.configHandBack>>
     > = args.mock && Option.isSome(args.config)
       ? Layer.fail(new UsageError({ reason: "InvalidOption", message: "sync takes --config FILE or --mock, not both" }))
-      : args.mock
-      ? c.mockConnection(args.mockMembers, { validation: Option.getOrUndefined(args.validation) })
+      : m !== undefined
+      ? m.mockConnection(args.mockMembers, { validation: Option.getOrUndefined(args.validation) })
       : Option.isSome(args.config)
       ? Layer.provide(
         c.configConnection(args.config.value, { validation: Option.getOrUndefined(args.validation), allowInsecureHttp: args.allowInsecureHttp }),

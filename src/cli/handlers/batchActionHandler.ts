@@ -5,7 +5,7 @@
  * stderr. `--dry-run` prints the requests instead; `--resume` continues the journal's last run of the input.
  * Exits non-zero when any row was not applied.
  */
-import { FileSystem } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
 import { Console, Effect, Option, Stream } from "effect"
 import { BatchWriter, type RowResult, type RowStatus } from "../../writes/BatchWriter.js"
 import { parseRows, rowLabel } from "../../writes/InputRows.js"
