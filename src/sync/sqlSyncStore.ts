@@ -21,12 +21,12 @@ import {
   type ColumnType,
   DELETED_AT,
   emptyReport,
+  fits,
   type LayoutReport,
   mismatches,
   newColumns,
   quote,
   RAW,
-  rowValues,
   SYNCED_AT,
   unseenFields
 } from "./columns.js"
@@ -61,9 +61,23 @@ interface StoredColumn extends Column {
   readonly key: number | undefined
 }
 
+/** How a batch's rows go into a table of given columns (made once per column set). */
+interface WritePlan {
+  readonly columns: ReadonlyArray<StoredColumn>
+  readonly keyed: boolean
+  readonly keyFields: ReadonlyArray<string>
+  /** parameters a row binds: its columns, `_raw`, `_synced_at` */
+  readonly perRow: number
+  /** rows per statement at most */
+  readonly chunk: number
+  /** the upsert of `rows` rows (made once for each number of rows) */
+  readonly text: (rows: number) => string
+}
+
 interface TableEntry {
   readonly table: SyncTable
   columns: ReadonlyArray<StoredColumn>
+  plan: WritePlan
 }
 
 const causeText = (cause: unknown): string => {
@@ -81,6 +95,23 @@ const keyText = (value: unknown): string => {
   if (typeof value === "string") return value
   if (typeof value === "number" || typeof value === "boolean") return String(value)
   return JSON.stringify(value)
+}
+
+type Row = Readonly<Record<string, unknown>>
+
+/**
+ * One record per key, the batch's last of it, in the order each key first came: an upsert statement may not
+ * touch a row twice (PostgreSQL). The batch itself when no key repeats.
+ */
+const latestByKey = (records: ReadonlyArray<Row>, keys: ReadonlyArray<string>): ReadonlyArray<Row> => {
+  const byKey = new Map<string, Row>()
+  if (keys.length === 1) {
+    const k = keys[0]!
+    for (const record of records) byKey.set(keyText(record[k]), record)
+  } else {
+    for (const record of records) byKey.set(JSON.stringify(keys.map((k) => keyText(record[k]))), record)
+  }
+  return byKey.size === records.length ? records : [...byKey.values()]
 }
 
 const StoredState = Schema.parseJson(StreamStateSchema)
@@ -167,7 +198,7 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
           if (added.length > 0) yield* addColumns(table.stream, columns.length, added).pipe(sql.withTransaction)
           columns = [...columns, ...added]
         }
-        tables.set(table.stream, { table, columns })
+        tables.set(table.stream, { table, columns, plan: planOf(table, columns) })
         return { added, mismatched: [] } satisfies LayoutReport
       }).pipe(Effect.mapError((e) => (e instanceof SyncStoreError ? e : unavailable(location, `create table ${table.stream} in`)(e))))
 
@@ -206,56 +237,82 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
       return `INSERT INTO ${d.table(stream)} (${names.join(", ")}) VALUES ${tuples.join(", ")}${conflict}`
     }
 
+    /** how the rows of a table with these columns are written: made when its columns change, not per batch */
+    const planOf = (table: SyncTable, columns: ReadonlyArray<StoredColumn>): WritePlan => {
+      const keyed = table.primaryKey.length > 0
+      const perRow = columns.length + 2
+      const texts = new Map<number, string>()
+      return {
+        columns,
+        keyed,
+        keyFields: table.primaryKey,
+        perRow,
+        chunk: Math.max(1, Math.min(500, Math.floor(d.maxParams / perRow))),
+        text: (rows) => {
+          let text = texts.get(rows)
+          if (text === undefined) texts.set(rows, text = upsert(table.stream, columns, keyed, rows))
+          return text
+        }
+      }
+    }
+
+    const saveState = `INSERT INTO ${d.table("_state")} (stream, state, updated_at) VALUES (${p(1)}, ${p(2)}, ${d.param(3, "time")})
+              ON CONFLICT (stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
+
+    /**
+     * A record's row appended to `out`, in the order of the plan's columns, then `_raw` and `_synced_at`: key
+     * fields as text, values that fit their column encoded, NULL for absent ones; a value that does not fit
+     * goes to `_raw` and is counted in `tally`.
+     */
+    const pushRow = (columns: ReadonlyArray<StoredColumn>, record: Readonly<Record<string, unknown>>, now: string, tally: Map<string, number>, out: Array<Primitive>) => {
+      let raw: Record<string, unknown> | undefined
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i]!
+        const value = record[c.field]
+        if (c.key !== undefined) out.push(keyText(value))
+        else if (value === null || value === undefined) out.push(null)
+        else if (fits(c.type, value)) out.push(d.encode(c.type, value))
+        else {
+          ;(raw ??= {})[c.field] = value
+          tally.set(c.field, (tally.get(c.field) ?? 0) + 1)
+          out.push(null)
+        }
+      }
+      out.push(raw === undefined ? null : JSON.stringify(raw), now)
+    }
+
     const write = (batch: SyncBatch) =>
       Effect.gen(function*() {
         const entry = tables.get(batch.stream)
         if (entry === undefined) return yield* Effect.dieMessage(`sync store: table ${batch.stream} was not prepared`)
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const added = newColumns(entry.columns, unseenFields(entry.columns, batch.records)).map((c): StoredColumn => ({ ...c, key: undefined }))
-        const columns = [...entry.columns, ...added]
-        const keyed = entry.table.primaryKey.length > 0
-        // one row per key: the batch's last record of it
-        const byKey = new Map<string, Readonly<Record<string, unknown>>>()
-        const records: Array<Readonly<Record<string, unknown>>> = []
-        for (const record of batch.records) {
-          if (keyed) byKey.set(JSON.stringify(entry.table.primaryKey.map((k) => keyText(record[k]))), record)
-          else records.push(record)
-        }
-        if (keyed) records.push(...byKey.values())
+        const unseen = unseenFields(entry.columns, batch.records)
+        const added = unseen.length === 0
+          ? []
+          : newColumns(entry.columns, unseen).map((c): StoredColumn => ({ ...c, key: undefined }))
+        const plan = added.length === 0 ? entry.plan : planOf(entry.table, [...entry.columns, ...added])
+        const records = plan.keyed ? latestByKey(batch.records, plan.keyFields) : batch.records
         const tally = new Map<string, number>()
-        const fieldColumns = columns.filter((c) => c.key === undefined)
-        const params = records.map((record) => {
-          // `values` are in the order of `fieldColumns`: the columns that are not key columns, in order
-          const { values, raw } = rowValues(fieldColumns, record, tally)
-          let j = 0
-          const row: Array<Primitive> = columns.map((c) => {
-            if (c.key !== undefined) return keyText(record[c.field])
-            const value = values[j++]
-            return value === undefined ? null : d.encode(c.type, value)
-          })
-          row.push(raw === undefined ? null : JSON.stringify(raw), now)
-          return row
-        })
-        const perRow = columns.length + 2
-        const chunk = Math.max(1, Math.min(500, Math.floor(d.maxParams / perRow)))
+        // each statement's parameters, built flat: no array, object or SQL text per record
+        const statements: Array<readonly [string, Array<Primitive>]> = []
+        for (let i = 0; i < records.length; i += plan.chunk) {
+          const end = Math.min(records.length, i + plan.chunk)
+          const params: Array<Primitive> = []
+          for (let r = i; r < end; r++) pushRow(plan.columns, records[r]!, now, tally, params)
+          statements.push([plan.text(end - i), params])
+        }
         yield* Effect.gen(function*() {
           if (added.length > 0) yield* addColumns(batch.stream, entry.columns.length, added)
           // a stream replaced whole keeps its rows until records come to replace them
           if (batch.replace && batch.records.length > 0) yield* sql.unsafe(`DELETE FROM ${d.table(batch.stream)}`)
-          for (let i = 0; i < params.length; i += chunk) {
-            const rows = params.slice(i, i + chunk)
-            yield* sql.unsafe(upsert(batch.stream, columns, keyed, rows.length), rows.flat())
-          }
-          if (batch.state !== undefined) {
-            yield* sql.unsafe(
-              `INSERT INTO ${d.table("_state")} (stream, state, updated_at) VALUES (${p(1)}, ${p(2)}, ${d.param(3, "time")})
-              ON CONFLICT (stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-              [batch.stream, JSON.stringify(batch.state), now]
-            )
-          }
+          for (const [text, params] of statements) yield* sql.unsafe(text, params)
+          if (batch.state !== undefined) yield* sql.unsafe(saveState, [batch.stream, JSON.stringify(batch.state), now])
         }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, `write ${batch.stream} to`)))
-        entry.columns = columns
-        return added.length === 0 && tally.size === 0 ? emptyReport : { added, mismatched: mismatches(columns, tally) }
+        if (added.length > 0) {
+          entry.columns = plan.columns
+          entry.plan = plan
+        }
+        return added.length === 0 && tally.size === 0 ? emptyReport : { added, mismatched: mismatches(plan.columns, tally) }
       })
 
     const resetState = (stream: string) =>
