@@ -56,6 +56,16 @@ export interface SqlDialect {
   readonly maxParams: number
 }
 
+/**
+ * A second way to write a batch's rows, for a driver that runs statements synchronously (SQLite): the
+ * statements `[text, parameters]` in one transaction, prepared once per text, without an effect per
+ * statement. The store calls it only while no transaction of its SQL client is open, and only for batches
+ * that add no column.
+ */
+export interface DirectWriter {
+  readonly transaction: (statements: ReadonlyArray<readonly [string, ReadonlyArray<Primitive>]>) => void
+}
+
 interface StoredColumn extends Column {
   /** position in the primary key (0-based), undefined for other fields */
   readonly key: number | undefined
@@ -78,6 +88,8 @@ interface TableEntry {
   readonly table: SyncTable
   columns: ReadonlyArray<StoredColumn>
   plan: WritePlan
+  /** when this store created the table (ISO), undefined if it existed: no row of it is older */
+  readonly createdAt: string | undefined
 }
 
 const causeText = (cause: unknown): string => {
@@ -127,7 +139,12 @@ const migrations = (d: SqlDialect): ReadonlyArray<Migration> => [
   }
 ]
 
-export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: string): Effect.Effect<SyncStore["Type"], SyncStoreError> =>
+export const make = (
+  dialect: SqlDialect,
+  sql: SqlClient.SqlClient,
+  location: string,
+  direct?: DirectWriter | undefined
+): Effect.Effect<SyncStore["Type"], SyncStoreError> =>
   Effect.gen(function*() {
     const d = dialect
     const p = (n: number) => d.param(n, "plain")
@@ -135,6 +152,8 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
       Effect.mapError(unavailable(location, "open"))
     )
     const tables = new Map<string, TableEntry>()
+    // the store's transactions one at a time: a direct write never runs while one of the client's is open
+    const lock = yield* Effect.makeSemaphore(1)
 
     const storedColumns = (stream: string) =>
       sql.unsafe<{ readonly field: string; readonly name: string; readonly type: string; readonly key_position: number | string | null }>(
@@ -171,6 +190,7 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
           })
         }
         let added: ReadonlyArray<StoredColumn> = []
+        const createdAt = exists ? undefined : new Date(yield* Clock.currentTimeMillis).toISOString()
         if (!exists) {
           const keys = newColumns([], table.primaryKey.map((field) => ({ field, type: "text" as const })))
             .map((c, i): StoredColumn => ({ ...c, type: "text", key: i }))
@@ -198,9 +218,12 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
           if (added.length > 0) yield* addColumns(table.stream, columns.length, added).pipe(sql.withTransaction)
           columns = [...columns, ...added]
         }
-        tables.set(table.stream, { table, columns, plan: planOf(table, columns) })
+        tables.set(table.stream, { table, columns, plan: planOf(table, columns), createdAt })
         return { added, mismatched: [] } satisfies LayoutReport
-      }).pipe(Effect.mapError((e) => (e instanceof SyncStoreError ? e : unavailable(location, `create table ${table.stream} in`)(e))))
+      }).pipe(
+        Effect.mapError((e) => (e instanceof SyncStoreError ? e : unavailable(location, `create table ${table.stream} in`)(e))),
+        lock.withPermits(1)
+      )
 
     const addColumns = (stream: string, from: number, added: ReadonlyArray<StoredColumn>) =>
       Effect.zipRight(
@@ -301,13 +324,26 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
           for (let r = i; r < end; r++) pushRow(plan.columns, records[r]!, now, tally, params)
           statements.push([plan.text(end - i), params])
         }
-        yield* Effect.gen(function*() {
-          if (added.length > 0) yield* addColumns(batch.stream, entry.columns.length, added)
-          // a stream replaced whole keeps its rows until records come to replace them
-          if (batch.replace && batch.records.length > 0) yield* sql.unsafe(`DELETE FROM ${d.table(batch.stream)}`)
-          for (const [text, params] of statements) yield* sql.unsafe(text, params)
-          if (batch.state !== undefined) yield* sql.unsafe(saveState, [batch.stream, JSON.stringify(batch.state), now])
-        }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, `write ${batch.stream} to`)))
+        // a stream replaced whole keeps its rows until records come to replace them
+        const replace = batch.replace && batch.records.length > 0 ? `DELETE FROM ${d.table(batch.stream)}` : undefined
+        const state = batch.state === undefined ? undefined : [batch.stream, JSON.stringify(batch.state), now]
+        if (direct !== undefined && added.length === 0) {
+          const all: Array<readonly [string, ReadonlyArray<Primitive>]> = []
+          if (replace !== undefined) all.push([replace, []])
+          for (const statement of statements) all.push(statement)
+          if (state !== undefined) all.push([saveState, state])
+          yield* lock.withPermits(1)(Effect.try({
+            try: () => direct.transaction(all),
+            catch: unavailable(location, `write ${batch.stream} to`)
+          }))
+        } else {
+          yield* Effect.gen(function*() {
+            if (added.length > 0) yield* addColumns(batch.stream, entry.columns.length, added)
+            if (replace !== undefined) yield* sql.unsafe(replace)
+            for (const [text, params] of statements) yield* sql.unsafe(text, params)
+            if (state !== undefined) yield* sql.unsafe(saveState, state)
+          }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, `write ${batch.stream} to`)), lock.withPermits(1))
+        }
         if (added.length > 0) {
           entry.columns = plan.columns
           entry.plan = plan
@@ -323,6 +359,9 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
 
     const markDeleted = (stream: string, since: string) =>
       Effect.gen(function*() {
+        // a table made by this store after the read began holds only rows written since: none to scan for
+        const createdAt = tables.get(stream)?.createdAt
+        if (createdAt !== undefined && createdAt >= since) return 0
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
         const rows = yield* sql.unsafe<{ readonly n: number }>(
           `UPDATE ${d.table(stream)} SET ${quote(DELETED_AT)} = ${d.param(1, "time")} WHERE ${quote(SYNCED_AT)} < ${d.param(2, "time")} AND ${
