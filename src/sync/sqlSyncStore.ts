@@ -152,8 +152,14 @@ export const make = (
       Effect.mapError(unavailable(location, "open"))
     )
     const tables = new Map<string, TableEntry>()
-    // the store's transactions one at a time: a direct write never runs while one of the client's is open
+    // the store's transactions on the client one at a time, and a direct write never while one is open
     const lock = yield* Effect.makeSemaphore(1)
+    let open = 0
+    const exclusive = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+      lock.withPermits(1)(Effect.suspend(() => {
+        open++
+        return Effect.ensuring(self, Effect.sync(() => open--))
+      }))
 
     const storedColumns = (stream: string) =>
       sql.unsafe<{ readonly field: string; readonly name: string; readonly type: string; readonly key_position: number | string | null }>(
@@ -222,7 +228,7 @@ export const make = (
         return { added, mismatched: [] } satisfies LayoutReport
       }).pipe(
         Effect.mapError((e) => (e instanceof SyncStoreError ? e : unavailable(location, `create table ${table.stream} in`)(e))),
-        lock.withPermits(1)
+        exclusive
       )
 
     const addColumns = (stream: string, from: number, added: ReadonlyArray<StoredColumn>) =>
@@ -332,17 +338,17 @@ export const make = (
           if (replace !== undefined) all.push([replace, []])
           for (const statement of statements) all.push(statement)
           if (state !== undefined) all.push([saveState, state])
-          yield* lock.withPermits(1)(Effect.try({
-            try: () => direct.transaction(all),
-            catch: unavailable(location, `write ${batch.stream} to`)
-          }))
+          const run = Effect.try({ try: () => direct.transaction(all), catch: unavailable(location, `write ${batch.stream} to`) })
+          // synchronous: no transaction can begin while it runs, so it waits only for one already open. (Not
+          // under the lock otherwise: run inside it, the batch's records outlived young collections.)
+          yield* open === 0 ? run : lock.withPermits(1)(run)
         } else {
           yield* Effect.gen(function*() {
             if (added.length > 0) yield* addColumns(batch.stream, entry.columns.length, added)
             if (replace !== undefined) yield* sql.unsafe(replace)
             for (const [text, params] of statements) yield* sql.unsafe(text, params)
             if (state !== undefined) yield* sql.unsafe(saveState, state)
-          }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, `write ${batch.stream} to`)), lock.withPermits(1))
+          }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, `write ${batch.stream} to`)), exclusive)
         }
         if (added.length > 0) {
           entry.columns = plan.columns
