@@ -78,15 +78,33 @@ export const columnTypeOfValue = (value: unknown): ColumnType | undefined => {
   return "json"
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}(:?\d{2})?)?$/
 
+/** The value of `count` decimal digits of `text` from `at`, or -1 if one is not a digit. */
+const digits = (text: string, at: number, count: number): number => {
+  let n = 0
+  for (let i = at; i < at + count; i++) {
+    const c = text.charCodeAt(i) - 48
+    if (c < 0 || c > 9) return -1
+    n = n * 10 + c
+  }
+  return n
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * `YYYY-MM-DD`, a day of the (proleptic Gregorian) calendar. Years before 100 are not taken: JavaScript's
+ * dates read them as 19xx.
+ */
 const isCalendarDay = (text: string): boolean => {
-  const m = DATE.exec(text)
-  if (m === null) return false
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])]
-  const date = new Date(Date.UTC(y, mo - 1, d))
-  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return false
+  const y = digits(text, 0, 4)
+  const m = digits(text, 5, 2)
+  const d = digits(text, 8, 2)
+  if (y < 100 || m < 1 || m > 12 || d < 1) return false
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  return d <= DAYS[m - 1]! + (leap ? 1 : 0)
 }
 
 /** Whether a (non-null) value can be stored in a column of the type. */
@@ -103,7 +121,8 @@ export const fits = (type: ColumnType, value: unknown): boolean => {
     case "date":
       return typeof value === "string" && isCalendarDay(value)
     case "timestamp":
-      return typeof value === "string" && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value.replace(" ", "T")))
+      return typeof value === "string" && DATE_TIME.test(value) &&
+        !Number.isNaN(Date.parse(value.charCodeAt(10) === 32 ? value.replace(" ", "T") : value))
     case "json":
       return true
   }
@@ -174,34 +193,14 @@ export const unseenFields = (columns: ReadonlyArray<Column>, records: ReadonlyAr
   const known = new Set(columns.map((c) => c.field))
   const found = new Map<string, ColumnType>()
   for (const record of records) {
-    for (const [field, value] of Object.entries(record)) {
+    // (no array of entries per record: this runs on every record of a sync)
+    for (const field in record) {
       if (known.has(field) || found.has(field)) continue
-      const type = columnTypeOfValue(value)
+      const type = columnTypeOfValue(record[field])
       if (type !== undefined) found.set(field, type)
     }
   }
   return [...found].map(([field, type]) => ({ field, type }))
-}
-
-/**
- * A record as the row's values, one per column (undefined: NULL), plus its `_raw` object (undefined when
- * every value fit); mismatches are counted into `tally` (field → count).
- */
-export const rowValues = (
-  columns: ReadonlyArray<Column>,
-  record: Readonly<Record<string, unknown>>,
-  tally: Map<string, number>
-): { readonly values: Array<unknown>; readonly raw: Record<string, unknown> | undefined } => {
-  let raw: Record<string, unknown> | undefined
-  const values = columns.map((c) => {
-    const value = record[c.field]
-    if (value === null || value === undefined) return undefined
-    if (fits(c.type, value)) return value
-    ;(raw ??= {})[c.field] = value
-    tally.set(c.field, (tally.get(c.field) ?? 0) + 1)
-    return undefined
-  })
-  return { values, raw }
 }
 
 /** The mismatches of a tally, with their columns. */

@@ -21,12 +21,12 @@ import {
   type ColumnType,
   DELETED_AT,
   emptyReport,
+  fits,
   type LayoutReport,
   mismatches,
   newColumns,
   quote,
   RAW,
-  rowValues,
   SYNCED_AT,
   unseenFields
 } from "./columns.js"
@@ -56,14 +56,40 @@ export interface SqlDialect {
   readonly maxParams: number
 }
 
+/**
+ * A second way to write a batch's rows, for a driver that runs statements synchronously (SQLite): the
+ * statements `[text, parameters]` in one transaction, prepared once per text, without an effect per
+ * statement. The store calls it only while no transaction of its SQL client is open, and only for batches
+ * that add no column.
+ */
+export interface DirectWriter {
+  readonly transaction: (statements: ReadonlyArray<readonly [string, ReadonlyArray<Primitive>]>) => void
+}
+
 interface StoredColumn extends Column {
   /** position in the primary key (0-based), undefined for other fields */
   readonly key: number | undefined
 }
 
+/** How a batch's rows go into a table of given columns (made once per column set). */
+interface WritePlan {
+  readonly columns: ReadonlyArray<StoredColumn>
+  readonly keyed: boolean
+  readonly keyFields: ReadonlyArray<string>
+  /** parameters a row binds: its columns, `_raw`, `_synced_at` */
+  readonly perRow: number
+  /** rows per statement at most */
+  readonly chunk: number
+  /** the upsert of `rows` rows (made once for each number of rows) */
+  readonly text: (rows: number) => string
+}
+
 interface TableEntry {
   readonly table: SyncTable
   columns: ReadonlyArray<StoredColumn>
+  plan: WritePlan
+  /** when this store created the table (ISO), undefined if it existed: no row of it is older */
+  readonly createdAt: string | undefined
 }
 
 const causeText = (cause: unknown): string => {
@@ -83,6 +109,23 @@ const keyText = (value: unknown): string => {
   return JSON.stringify(value)
 }
 
+type Row = Readonly<Record<string, unknown>>
+
+/**
+ * One record per key, the batch's last of it, in the order each key first came: an upsert statement may not
+ * touch a row twice (PostgreSQL). The batch itself when no key repeats.
+ */
+const latestByKey = (records: ReadonlyArray<Row>, keys: ReadonlyArray<string>): ReadonlyArray<Row> => {
+  const byKey = new Map<string, Row>()
+  if (keys.length === 1) {
+    const k = keys[0]!
+    for (const record of records) byKey.set(keyText(record[k]), record)
+  } else {
+    for (const record of records) byKey.set(JSON.stringify(keys.map((k) => keyText(record[k]))), record)
+  }
+  return byKey.size === records.length ? records : [...byKey.values()]
+}
+
 const StoredState = Schema.parseJson(StreamStateSchema)
 const decodeState = Schema.decodeUnknownEither(StoredState)
 
@@ -96,7 +139,12 @@ const migrations = (d: SqlDialect): ReadonlyArray<Migration> => [
   }
 ]
 
-export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: string): Effect.Effect<SyncStore["Type"], SyncStoreError> =>
+export const make = (
+  dialect: SqlDialect,
+  sql: SqlClient.SqlClient,
+  location: string,
+  direct?: DirectWriter | undefined
+): Effect.Effect<SyncStore["Type"], SyncStoreError> =>
   Effect.gen(function*() {
     const d = dialect
     const p = (n: number) => d.param(n, "plain")
@@ -104,6 +152,14 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
       Effect.mapError(unavailable(location, "open"))
     )
     const tables = new Map<string, TableEntry>()
+    // the store's transactions on the client one at a time, and a direct write never while one is open
+    const lock = yield* Effect.makeSemaphore(1)
+    let open = 0
+    const exclusive = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+      lock.withPermits(1)(Effect.suspend(() => {
+        open++
+        return Effect.ensuring(self, Effect.sync(() => open--))
+      }))
 
     const storedColumns = (stream: string) =>
       sql.unsafe<{ readonly field: string; readonly name: string; readonly type: string; readonly key_position: number | string | null }>(
@@ -140,6 +196,7 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
           })
         }
         let added: ReadonlyArray<StoredColumn> = []
+        const createdAt = exists ? undefined : new Date(yield* Clock.currentTimeMillis).toISOString()
         if (!exists) {
           const keys = newColumns([], table.primaryKey.map((field) => ({ field, type: "text" as const })))
             .map((c, i): StoredColumn => ({ ...c, type: "text", key: i }))
@@ -167,9 +224,12 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
           if (added.length > 0) yield* addColumns(table.stream, columns.length, added).pipe(sql.withTransaction)
           columns = [...columns, ...added]
         }
-        tables.set(table.stream, { table, columns })
+        tables.set(table.stream, { table, columns, plan: planOf(table, columns), createdAt })
         return { added, mismatched: [] } satisfies LayoutReport
-      }).pipe(Effect.mapError((e) => (e instanceof SyncStoreError ? e : unavailable(location, `create table ${table.stream} in`)(e))))
+      }).pipe(
+        Effect.mapError((e) => (e instanceof SyncStoreError ? e : unavailable(location, `create table ${table.stream} in`)(e))),
+        exclusive
+      )
 
     const addColumns = (stream: string, from: number, added: ReadonlyArray<StoredColumn>) =>
       Effect.zipRight(
@@ -206,56 +266,95 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
       return `INSERT INTO ${d.table(stream)} (${names.join(", ")}) VALUES ${tuples.join(", ")}${conflict}`
     }
 
+    /** how the rows of a table with these columns are written: made when its columns change, not per batch */
+    const planOf = (table: SyncTable, columns: ReadonlyArray<StoredColumn>): WritePlan => {
+      const keyed = table.primaryKey.length > 0
+      const perRow = columns.length + 2
+      const texts = new Map<number, string>()
+      return {
+        columns,
+        keyed,
+        keyFields: table.primaryKey,
+        perRow,
+        chunk: Math.max(1, Math.min(500, Math.floor(d.maxParams / perRow))),
+        text: (rows) => {
+          let text = texts.get(rows)
+          if (text === undefined) texts.set(rows, text = upsert(table.stream, columns, keyed, rows))
+          return text
+        }
+      }
+    }
+
+    const saveState = `INSERT INTO ${d.table("_state")} (stream, state, updated_at) VALUES (${p(1)}, ${p(2)}, ${d.param(3, "time")})
+              ON CONFLICT (stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`
+
+    /**
+     * A record's row appended to `out`, in the order of the plan's columns, then `_raw` and `_synced_at`: key
+     * fields as text, values that fit their column encoded, NULL for absent ones; a value that does not fit
+     * goes to `_raw` and is counted in `tally`.
+     */
+    const pushRow = (columns: ReadonlyArray<StoredColumn>, record: Readonly<Record<string, unknown>>, now: string, tally: Map<string, number>, out: Array<Primitive>) => {
+      let raw: Record<string, unknown> | undefined
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i]!
+        const value = record[c.field]
+        if (c.key !== undefined) out.push(keyText(value))
+        else if (value === null || value === undefined) out.push(null)
+        else if (fits(c.type, value)) out.push(d.encode(c.type, value))
+        else {
+          ;(raw ??= {})[c.field] = value
+          tally.set(c.field, (tally.get(c.field) ?? 0) + 1)
+          out.push(null)
+        }
+      }
+      out.push(raw === undefined ? null : JSON.stringify(raw), now)
+    }
+
     const write = (batch: SyncBatch) =>
       Effect.gen(function*() {
         const entry = tables.get(batch.stream)
         if (entry === undefined) return yield* Effect.dieMessage(`sync store: table ${batch.stream} was not prepared`)
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
-        const added = newColumns(entry.columns, unseenFields(entry.columns, batch.records)).map((c): StoredColumn => ({ ...c, key: undefined }))
-        const columns = [...entry.columns, ...added]
-        const keyed = entry.table.primaryKey.length > 0
-        // one row per key: the batch's last record of it
-        const byKey = new Map<string, Readonly<Record<string, unknown>>>()
-        const records: Array<Readonly<Record<string, unknown>>> = []
-        for (const record of batch.records) {
-          if (keyed) byKey.set(JSON.stringify(entry.table.primaryKey.map((k) => keyText(record[k]))), record)
-          else records.push(record)
-        }
-        if (keyed) records.push(...byKey.values())
+        const unseen = unseenFields(entry.columns, batch.records)
+        const added = unseen.length === 0
+          ? []
+          : newColumns(entry.columns, unseen).map((c): StoredColumn => ({ ...c, key: undefined }))
+        const plan = added.length === 0 ? entry.plan : planOf(entry.table, [...entry.columns, ...added])
+        const records = plan.keyed ? latestByKey(batch.records, plan.keyFields) : batch.records
         const tally = new Map<string, number>()
-        const fieldColumns = columns.filter((c) => c.key === undefined)
-        const params = records.map((record) => {
-          // `values` are in the order of `fieldColumns`: the columns that are not key columns, in order
-          const { values, raw } = rowValues(fieldColumns, record, tally)
-          let j = 0
-          const row: Array<Primitive> = columns.map((c) => {
-            if (c.key !== undefined) return keyText(record[c.field])
-            const value = values[j++]
-            return value === undefined ? null : d.encode(c.type, value)
-          })
-          row.push(raw === undefined ? null : JSON.stringify(raw), now)
-          return row
-        })
-        const perRow = columns.length + 2
-        const chunk = Math.max(1, Math.min(500, Math.floor(d.maxParams / perRow)))
-        yield* Effect.gen(function*() {
-          if (added.length > 0) yield* addColumns(batch.stream, entry.columns.length, added)
-          // a stream replaced whole keeps its rows until records come to replace them
-          if (batch.replace && batch.records.length > 0) yield* sql.unsafe(`DELETE FROM ${d.table(batch.stream)}`)
-          for (let i = 0; i < params.length; i += chunk) {
-            const rows = params.slice(i, i + chunk)
-            yield* sql.unsafe(upsert(batch.stream, columns, keyed, rows.length), rows.flat())
-          }
-          if (batch.state !== undefined) {
-            yield* sql.unsafe(
-              `INSERT INTO ${d.table("_state")} (stream, state, updated_at) VALUES (${p(1)}, ${p(2)}, ${d.param(3, "time")})
-              ON CONFLICT (stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
-              [batch.stream, JSON.stringify(batch.state), now]
-            )
-          }
-        }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, `write ${batch.stream} to`)))
-        entry.columns = columns
-        return added.length === 0 && tally.size === 0 ? emptyReport : { added, mismatched: mismatches(columns, tally) }
+        // each statement's parameters, built flat: no array, object or SQL text per record
+        const statements: Array<readonly [string, Array<Primitive>]> = []
+        for (let i = 0; i < records.length; i += plan.chunk) {
+          const end = Math.min(records.length, i + plan.chunk)
+          const params: Array<Primitive> = []
+          for (let r = i; r < end; r++) pushRow(plan.columns, records[r]!, now, tally, params)
+          statements.push([plan.text(end - i), params])
+        }
+        // a stream replaced whole keeps its rows until records come to replace them
+        const replace = batch.replace && batch.records.length > 0 ? `DELETE FROM ${d.table(batch.stream)}` : undefined
+        const state = batch.state === undefined ? undefined : [batch.stream, JSON.stringify(batch.state), now]
+        if (direct !== undefined && added.length === 0) {
+          const all: Array<readonly [string, ReadonlyArray<Primitive>]> = []
+          if (replace !== undefined) all.push([replace, []])
+          for (const statement of statements) all.push(statement)
+          if (state !== undefined) all.push([saveState, state])
+          const run = Effect.try({ try: () => direct.transaction(all), catch: unavailable(location, `write ${batch.stream} to`) })
+          // synchronous: no transaction can begin while it runs, so it waits only for one already open. (Not
+          // under the lock otherwise: run inside it, the batch's records outlived young collections.)
+          yield* open === 0 ? run : lock.withPermits(1)(run)
+        } else {
+          yield* Effect.gen(function*() {
+            if (added.length > 0) yield* addColumns(batch.stream, entry.columns.length, added)
+            if (replace !== undefined) yield* sql.unsafe(replace)
+            for (const [text, params] of statements) yield* sql.unsafe(text, params)
+            if (state !== undefined) yield* sql.unsafe(saveState, state)
+          }).pipe(sql.withTransaction, Effect.mapError(unavailable(location, `write ${batch.stream} to`)), exclusive)
+        }
+        if (added.length > 0) {
+          entry.columns = plan.columns
+          entry.plan = plan
+        }
+        return added.length === 0 && tally.size === 0 ? emptyReport : { added, mismatched: mismatches(plan.columns, tally) }
       })
 
     const resetState = (stream: string) =>
@@ -266,6 +365,9 @@ export const make = (dialect: SqlDialect, sql: SqlClient.SqlClient, location: st
 
     const markDeleted = (stream: string, since: string) =>
       Effect.gen(function*() {
+        // a table made by this store after the read began holds only rows written since: none to scan for
+        const createdAt = tables.get(stream)?.createdAt
+        if (createdAt !== undefined && createdAt >= since) return 0
         const now = new Date(yield* Clock.currentTimeMillis).toISOString()
         const rows = yield* sql.unsafe<{ readonly n: number }>(
           `UPDATE ${d.table(stream)} SET ${quote(DELETED_AT)} = ${d.param(1, "time")} WHERE ${quote(SYNCED_AT)} < ${d.param(2, "time")} AND ${
