@@ -4,7 +4,7 @@
  * ISO text, JSON as text.
  *
  * The rows of a batch are written through a second connection to the file, on the driver itself
- * (better-sqlite3, the one beneath @effect/sql-sqlite-node): each upsert prepared once and the batch's
+ * (better-sqlite3, which @effect/sql-sqlite-node uses too): each upsert prepared once and the batch's
  * statements run in one synchronous transaction, instead of an effect (span, scope, statement cache lookup)
  * per statement, which cost more than the rows themselves. The store runs it only while no transaction of
  * the first connection is open, so the two never wait on each other.
@@ -53,11 +53,8 @@ interface Driver {
   }
 }
 
-/** The driver beneath @effect/sql-sqlite-node, resolved from that package (not a dependency of its own). */
-const driver = (): Driver => {
-  const client = createRequire(import.meta.url).resolve("@effect/sql-sqlite-node/package.json")
-  return createRequire(client)("better-sqlite3") as Driver
-}
+/** better-sqlite3 (the driver @effect/sql-sqlite-node uses too), loaded when a store is opened. */
+const driver = (): Driver => createRequire(import.meta.url)("better-sqlite3") as Driver
 
 /** Batches written on a connection of their own to the file at `path` (see above); closed with the scope. */
 const directWriter = (path: string, location: string): Effect.Effect<DirectWriter, SyncStoreError, Scope.Scope> =>
