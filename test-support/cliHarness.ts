@@ -32,6 +32,14 @@ const newestSource = (dir: string): number =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+const lockAge = (lock: string): number => {
+  try {
+    return Date.now() - statSync(lock).mtimeMs
+  } catch {
+    return 0
+  }
+}
+
 /** Build the command line and the library unless both are newer than every source file; test files building at once take turns. */
 export const ensureBuilt = async (): Promise<void> => {
   // outside dist/, which the build empties
@@ -45,6 +53,11 @@ export const ensureBuilt = async (): Promise<void> => {
     try {
       mkdirSync(lock)
     } catch {
+      // a lock left by a run that was killed while building: a build takes well under this
+      if (lockAge(lock) > 300_000) {
+        rmSync(lock, { recursive: true, force: true })
+        continue
+      }
       if (waited > 60_000) throw new Error("timed out waiting for another test file to build the CLI")
       await sleep(200)
       continue

@@ -31,6 +31,7 @@ export const pgDialect = (schema: string): SqlDialect => ({
   columnType: (type) => types[type],
   timeType: "timestamptz",
   param: (n, type) => `$${n}${type === "plain" ? "" : `::${type === "time" ? "timestamptz" : types[type]}`}`,
+  arrayParam: (n, type) => `$${n}::${types[type]}[]`,
   encode: (type, value) => (type === "json" ? JSON.stringify(value) : (value as string | number | boolean)),
   tableExists: (sql, name) =>
     Effect.map(

@@ -46,6 +46,13 @@ export interface SqlDialect {
   readonly timeType: string
   /** the `n`-th parameter (1-based) of a statement, cast to the type it fills */
   readonly param: (n: number, type: ColumnType | "time" | "plain") => string
+  /**
+   * The `n`-th parameter as an array of values of a type, where rows are bound one array per column
+   * (PostgreSQL: `unnest`): then an upsert has one text and a few parameters whatever its rows, which the
+   * server plans at once, where a statement of a parameter per value is planned again for every batch at a
+   * cost above the rows'.
+   */
+  readonly arrayParam?: ((n: number, type: ColumnType) => string) | undefined
   /** a value of a field type as the driver binds it */
   readonly encode: (type: ColumnType, value: unknown) => Primitive
   /** whether the stream's table exists */
@@ -110,6 +117,19 @@ const keyText = (value: unknown): string => {
 }
 
 type Row = Readonly<Record<string, unknown>>
+
+/**
+ * Rows bound flat (`perRow` values each, `_synced_at` last) as one array per column and the one `_synced_at`:
+ * the parameters of an upsert bound by column (`arrayParam`). The driver binds an array as the server's array.
+ */
+const byColumn = (flat: ReadonlyArray<Primitive>, perRow: number, rows: number): Array<Primitive> => {
+  const columns: Array<Array<Primitive>> = Array.from({ length: perRow - 1 }, () => new Array<Primitive>(rows))
+  for (let r = 0; r < rows; r++) {
+    const at = r * perRow
+    for (let c = 0; c < perRow - 1; c++) columns[c]![r] = flat[at + c]!
+  }
+  return [...(columns as unknown as Array<Primitive>), flat[perRow - 1]!]
+}
 
 /**
  * One record per key, the batch's last of it, in the order each key first came: an upsert statement may not
@@ -253,17 +273,23 @@ export const make = (
         })
       )
 
-    /** the upsert of `rows` rows into the table of `columns` */
+    /** the upsert of `rows` rows into the table of `columns` (bound one array per column: of any number of rows) */
     const upsert = (stream: string, columns: ReadonlyArray<StoredColumn>, keyed: boolean, rows: number) => {
       const names = [...columns.map((c) => quote(c.name)), quote(RAW), quote(SYNCED_AT)]
-      const types: Array<ColumnType | "time"> = [...columns.map((c) => (c.key !== undefined ? "text" : c.type)), "json", "time"]
-      let n = 0
-      const tuples = Array.from({ length: rows }, () => `(${types.map((t) => d.param(++n, t)).join(", ")})`)
+      const types: Array<ColumnType> = [...columns.map((c) => (c.key !== undefined ? "text" : c.type)), "json"]
       const keys = columns.filter((c) => c.key !== undefined).map((c) => quote(c.name))
       const set = [...columns.filter((c) => c.key === undefined).map((c) => quote(c.name)), quote(RAW), quote(SYNCED_AT)]
         .map((c) => `${c} = excluded.${c}`)
       const conflict = keyed ? ` ON CONFLICT (${keys.join(", ")}) DO UPDATE SET ${[...set, `${quote(DELETED_AT)} = NULL`].join(", ")}` : ""
-      return `INSERT INTO ${d.table(stream)} (${names.join(", ")}) VALUES ${tuples.join(", ")}${conflict}`
+      const into = `INSERT INTO ${d.table(stream)} (${names.join(", ")})`
+      const arrayParam = d.arrayParam
+      if (arrayParam !== undefined) {
+        const arrays = types.map((t, i) => arrayParam(i + 1, t)).join(", ")
+        return `${into} SELECT u.*, ${d.param(types.length + 1, "time")} FROM unnest(${arrays}) AS u${conflict}`
+      }
+      let n = 0
+      const tuples = Array.from({ length: rows }, () => `(${[...types, "time" as const].map((t) => d.param(++n, t)).join(", ")})`)
+      return `${into} VALUES ${tuples.join(", ")}${conflict}`
     }
 
     /** how the rows of a table with these columns are written: made when its columns change, not per batch */
@@ -278,8 +304,9 @@ export const make = (
         perRow,
         chunk: Math.max(1, Math.min(500, Math.floor(d.maxParams / perRow))),
         text: (rows) => {
-          let text = texts.get(rows)
-          if (text === undefined) texts.set(rows, text = upsert(table.stream, columns, keyed, rows))
+          const size = d.arrayParam === undefined ? rows : 0
+          let text = texts.get(size)
+          if (text === undefined) texts.set(size, text = upsert(table.stream, columns, keyed, rows))
           return text
         }
       }
@@ -328,7 +355,7 @@ export const make = (
           const end = Math.min(records.length, i + plan.chunk)
           const params: Array<Primitive> = []
           for (let r = i; r < end; r++) pushRow(plan.columns, records[r]!, now, tally, params)
-          statements.push([plan.text(end - i), params])
+          statements.push([plan.text(end - i), d.arrayParam === undefined ? params : byColumn(params, plan.perRow, end - i)])
         }
         // a stream replaced whole keeps its rows until records come to replace them
         const replace = batch.replace && batch.records.length > 0 ? `DELETE FROM ${d.table(batch.stream)}` : undefined
