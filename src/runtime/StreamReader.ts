@@ -707,8 +707,7 @@ export class StreamReader extends Context.Tag("justworks-connector/StreamReader"
       }
       const reads = [...groups].map(([root, members]) => readGroup(root, members, options))
       // one group is read in place; several are merged through a small buffer: a page held in the merge's queue
-      // (16 chunks by default) outlives young collections and is promoted (measured: ~200 MB promoted at 100k
-      // members through the default queue, ~20 MB in place)
+      // (16 chunks by default) outlives young collections and is promoted (see `pulled.ts`)
       return reads.length === 1
         ? reads[0]!
         : Stream.mergeAll(reads, { concurrency: Math.max(1, options.concurrency), bufferSize: 2 })

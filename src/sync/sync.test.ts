@@ -11,8 +11,6 @@ import { ensureBuilt, hasStackTrace, runCli, spawnCli, tempDir, writeJson } from
 import { expectedStreamCounts } from "../../test-support/expectedStreamCounts.js"
 import { Database } from "../../test-support/sqliteFile.js"
 
-/** better-sqlite3 (the driver under @effect/sql-sqlite-node), read-only, for inspecting what sync wrote */
-
 let tmp: ReturnType<typeof tempDir>
 
 beforeAll(async () => {
